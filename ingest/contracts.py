@@ -1,0 +1,165 @@
+"""The national standard contract of each record-level or aggregate source (SOURCES.md §1-5).
+
+A contract is data: each column's kind, whether it is required, and its allowed values. The
+validator (ingest.validate) turns these into row rules; the pseudonymiser uses the identifier
+kinds. Cross-column rules live beside the columns they relate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FLAG = ("Y", "N")
+SEX = ("F", "M", "X", "U")
+RELATIONSHIP = ("current_partner", "ex_partner", "family", "acquaintance", "stranger", "unknown")
+AGE_BANDS = ("0-15", "16-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, code, force, date, datetime, int, decimal, fin_year, month, list,
+    #            ref (pseudonymised), identifier (dropped), dob (-> age band, dropped)
+    required: bool = True
+    allowed: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Contract:
+    source: str
+    columns: tuple[Column, ...]
+    # Columns that, with the source, identify the period a submission covers (resubmission).
+    period_columns: tuple[str, ...]
+    # Columns that identify one row within a submission (duplicate rows are rejected).
+    row_key: tuple[str, ...]
+    # Namespace for keyed hashes: the column whose value prefixes each reference, so the
+    # same reference number in two forces never links.
+    ref_namespace: str | None = None
+    event_date: str | None = None  # date that sets age bands and "future" checks
+    cross_rules: tuple[str, ...] = field(default=())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+FORCE_CRIMES = Contract(
+    source="force_crimes",
+    columns=(
+        Column("force_code", "force"),
+        Column("crime_ref", "ref"),
+        Column("recorded_date", "date"),
+        Column("offence_code", "offence"),
+        Column("offence_subcode", "subcode", required=False),
+        Column("victim_ref", "ref"),
+        Column("victim_name", "identifier", required=False),
+        Column("victim_dob", "dob", required=False),
+        Column("victim_sex", "code", allowed=SEX),
+        Column("suspect_ref", "ref", required=False),
+        Column("suspect_name", "identifier", required=False),
+        Column("relationship", "code", allowed=RELATIONSHIP),
+        Column("domestic_flag", "code", allowed=FLAG),
+        Column("cyber_flag", "code", allowed=FLAG),
+        Column("screening_completed", "code", allowed=FLAG),
+        Column("risk_level", "code", allowed=("standard", "medium", "high", "not_assessed")),
+        Column("masip_referral", "code", allowed=FLAG),
+        Column("outcome_type", "int", minimum=0, maximum=22),
+        Column("outcome_date", "date", required=False),
+    ),
+    period_columns=("force_code", "recorded_date"),
+    row_key=("crime_ref",),
+    ref_namespace="force_code",
+    event_date="recorded_date",
+    cross_rules=("outcome_date_required", "outcome_not_before_recorded"),
+)
+
+FORCE_SPOS = Contract(
+    source="force_spos",
+    columns=(
+        Column("force_code", "force"),
+        Column("spo_ref", "ref"),
+        Column("crime_ref", "ref", required=False),
+        Column("application_date", "date"),
+        Column("order_type", "code", allowed=("interim", "full")),
+        Column("decision", "code", allowed=("granted", "refused", "withdrawn", "pending")),
+        Column("decision_date", "date", required=False),
+        Column("breach_count", "int", minimum=0),
+    ),
+    period_columns=("force_code", "application_date"),
+    row_key=("spo_ref", "order_type"),
+    ref_namespace="force_code",
+    event_date="application_date",
+    cross_rules=("decision_date_required", "decision_not_before_application"),
+)
+
+CPS_RETURNS = Contract(
+    source="cps_returns",
+    columns=(
+        Column("cps_area", "cps_area"),
+        Column("force_code", "force"),
+        Column("financial_year", "fin_year"),
+        Column("fy_quarter", "code", allowed=("Q1", "Q2", "Q3", "Q4")),
+        Column(
+            "offence_act",
+            "code",
+            allowed=("PHA1997_s2A", "PHA1997_s4A", "PHA1997_s2", "PHA1997_s4"),
+        ),
+        Column("pre_charge_decisions", "int", minimum=0),
+        Column("charged", "int", minimum=0),
+        Column("prosecutions_completed", "int", minimum=0),
+        Column("convictions", "int", minimum=0),
+    ),
+    period_columns=("force_code", "financial_year", "fy_quarter"),
+    row_key=("force_code", "financial_year", "fy_quarter", "offence_act"),
+    cross_rules=("charged_within_decisions", "convictions_within_prosecutions"),
+)
+
+HELPLINE_CONTACTS = Contract(
+    source="helpline_contacts",
+    columns=(
+        Column("contact_id", "ref"),
+        Column("contact_datetime", "datetime"),
+        Column("channel", "code", allowed=("phone", "email", "webchat")),
+        Column("answered", "code", allowed=FLAG),
+        Column("caller_type", "code", allowed=("victim", "third_party", "professional")),
+        Column("force_code", "force", required=False),
+        Column("region", "region", required=False),
+        Column("victim_sex", "code", allowed=SEX),
+        Column("victim_age_band", "code", allowed=(*AGE_BANDS, "U")),
+        Column("perpetrator_relationship", "code", allowed=RELATIONSHIP),
+        Column("reported_to_police", "code", allowed=("Y", "N", "U")),
+        Column(
+            "referred_to", "list", allowed=("isac", "paladin", "masip", "police", "none")
+        ),
+    ),
+    period_columns=("contact_datetime",),
+    row_key=("contact_id",),
+    event_date="contact_datetime",
+)
+
+ADVOCACY_CASELOAD = Contract(
+    source="advocacy_caseload",
+    columns=(
+        Column("service_name", "text"),
+        Column("month", "month"),
+        Column("force_code", "force"),
+        Column("referrals_received", "int", minimum=0),
+        Column("cases_opened", "int", minimum=0),
+        Column("cases_closed", "int", minimum=0),
+        Column("open_cases_end", "int", minimum=0),
+        Column("waiting_list_end", "int", minimum=0),
+        Column("advocate_fte", "decimal", minimum=0),
+    ),
+    period_columns=("service_name", "force_code", "month"),
+    row_key=("service_name", "month", "force_code"),
+)
+
+CONTRACTS: dict[str, Contract] = {
+    c.source: c
+    for c in (FORCE_CRIMES, FORCE_SPOS, CPS_RETURNS, HELPLINE_CONTACTS, ADVOCACY_CASELOAD)
+}

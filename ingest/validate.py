@@ -1,0 +1,295 @@
+"""Validate a standard-shaped text frame against its source contract, vectorised in polars.
+
+Every rule is a boolean "fails" expression over the frame. A row failing any rule is rejected
+with one RowError per broken rule (row, column, rule, message naming the file); the others are
+typed and returned. Values are never copied into errors: only their shape (A/a/9), except
+very short codes, so quarantine can never leak an identifier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from ingest import reference
+from ingest.contracts import AGE_BANDS, Column, Contract
+from ingest.errors import FileRejected, RowError
+from ingest.readers import Profile
+
+MAX_TEXT = 200
+MAX_REF = 64
+SHOWN_VALUE_MAX = 4  # values this short are shown in quarantine (codes like 8X, 23, Q5)
+
+
+@dataclass
+class Validated:
+    accepted: pl.DataFrame
+    errors: list[RowError]
+    rejected_rows: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    column: str
+    rule: str
+    fails: pl.Expr
+    advice: str
+
+
+def _norm_code(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_all(r"\s+", "").str.to_lowercase()
+
+
+def _norm_name(expr: pl.Expr) -> pl.Expr:
+    return (
+        expr.str.to_lowercase()
+        .str.replace_all("&", " and ", literal=True)
+        .str.replace_all(r"[^a-z0-9]+", " ")
+        .str.strip_chars()
+        .str.replace_all(r"\s+", " ")
+    )
+
+
+def _date(expr: pl.Expr, fmt: str) -> pl.Expr:
+    # A real date cell in a workbook arrives as ISO text whatever the export's text format.
+    return pl.coalesce(
+        expr.str.strptime(pl.Date, fmt, strict=False),
+        expr.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+    )
+
+
+def _int(expr: pl.Expr) -> pl.Expr:
+    cleaned = expr.str.replace(r"\.0+$", "").str.replace_all(",", "")
+    return cleaned.cast(pl.Int64, strict=False)
+
+
+def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
+    """The parsed value of a column (null where it does not parse)."""
+    c = pl.col(column.name)
+    kind = column.kind
+    if kind in ("date", "dob"):
+        return _date(c, profile.date_format)
+    if kind == "datetime":
+        fmt = profile.datetime_format
+        parsed = c.str.to_datetime(fmt, strict=False, time_unit="us") if fmt else None
+        iso = c.str.replace("Z$", "").str.to_datetime(strict=False, time_unit="us")
+        return pl.coalesce(parsed, iso) if parsed is not None else iso
+    if kind == "int":
+        return _int(c)
+    if kind == "decimal":
+        return c.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    if kind == "code":
+        lookup = {_key(v): v for v in column.allowed}
+        return _norm_code(c).replace_strict(lookup, default=None)
+    if kind == "force":
+        return _norm_name(c).replace_strict(reference.force_lookup(), default=None)
+    if kind == "region":
+        return _norm_name(c).replace_strict(reference.region_lookup(), default=None)
+    if kind == "cps_area":
+        return _norm_name(c).replace_strict(reference.cps_area_lookup(), default=None)
+    if kind == "offence":
+        code = c.str.replace_all(r"\s+", "").str.to_uppercase()
+        return pl.when(code.is_in(list(reference.offence_codes()))).then(code)
+    if kind == "subcode":
+        return c.str.replace_all(r"\s+", "")
+    if kind == "list":
+        allowed = {_key(v): v for v in column.allowed}
+        parts = c.str.split(";").list.eval(
+            _norm_code(pl.element()).replace_strict(allowed, default=None)
+        )
+        return pl.when(parts.list.eval(pl.element().is_null()).list.any().not_()).then(
+            parts.list.join(";")
+        )
+    if kind == "fin_year":
+        ok = c.str.contains(r"^\d{4}/\d{2}$") & (
+            (c.str.slice(0, 4).cast(pl.Int64, strict=False) + 1) % 100
+            == c.str.slice(5, 2).cast(pl.Int64, strict=False)
+        )
+        return pl.when(ok).then(c)
+    if kind == "month":
+        return pl.when(
+            (c + "-01").str.strptime(pl.Date, "%Y-%m-%d", strict=False).is_not_null()
+            & c.str.contains(r"^\d{4}-\d{2}$")
+        ).then(c)
+    return c  # text, ref, identifier
+
+
+def _key(value: str) -> str:
+    return "".join(value.split()).lower()
+
+
+def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[Rule]:
+    rules: list[Rule] = []
+    for column in contract.columns:
+        raw = pl.col(column.name)
+        parsed = pl.col(f"__typed_{column.name}")
+        if column.required and column.kind not in ("identifier", "dob"):
+            rules.append(Rule(column.name, "required_value_missing", raw.is_null(),
+                              "fill in this required value"))
+        if column.kind in ("identifier", "dob"):
+            continue  # dropped at ingest; a bad date of birth only loses the age band
+        limit = MAX_REF if column.kind == "ref" else MAX_TEXT
+        rules.append(Rule(column.name, "value_too_long", raw.str.len_chars() > limit,
+                          f"values here are at most {limit} characters"))
+        if column.kind in ("text", "ref", "subcode"):
+            if column.kind == "subcode":
+                rules.append(Rule(column.name, "invalid_offence_subcode",
+                                  raw.is_not_null() & ~parsed.str.contains(r"^\d{1,3}/\d{1,3}$"),
+                                  "use the Home Office class/subclass form such as 8/65"))
+            continue
+        unparsed = raw.is_not_null() & parsed.is_null()
+        rule_name, advice = {
+            "date": ("unparseable_date", f"use the date format {profile.date_format}"),
+            "datetime": ("unparseable_datetime", "use ISO 8601 date and time"),
+            "int": ("not_a_whole_number", "use a whole number"),
+            "decimal": ("not_a_number", "use a number"),
+            "code": ("code_not_allowed", "use one of " + ", ".join(column.allowed)),
+            "list": ("code_not_allowed", "use ';'-separated values from "
+                     + ", ".join(column.allowed)),
+            "force": ("unknown_force", "use an ONS PFA code (E23…/W15…) or a force name"),
+            "region": ("unknown_region", "use an ONS region name or code"),
+            "cps_area": ("unknown_cps_area", "use one of the 14 CPS Areas"),
+            "offence": ("unknown_offence_code", "use a code from the offence reference"),
+            "fin_year": ("invalid_financial_year", "use the form 2024/25"),
+            "month": ("invalid_month", "use the form YYYY-MM"),
+        }[column.kind]
+        rules.append(Rule(column.name, rule_name, unparsed, advice))
+        if column.kind in ("date", "datetime"):
+            day = parsed.cast(pl.Date) if column.kind == "datetime" else parsed
+            rules.append(Rule(column.name, "future_date", day > pl.lit(today),
+                              "a date cannot be after the day the file is received"))
+            rules.append(Rule(column.name, "implausibly_old_date", day < pl.lit(dt.date(1990, 1, 1)),
+                              "check the year"))
+        if column.minimum is not None:
+            rules.append(Rule(column.name, "below_minimum", parsed < column.minimum,
+                              f"the smallest allowed value is {column.minimum:g}"))
+        if column.maximum is not None:
+            rules.append(Rule(column.name, "above_maximum", parsed > column.maximum,
+                              f"the largest allowed value is {column.maximum:g}"))
+    return rules
+
+
+def cross_rules(contract: Contract) -> list[Rule]:
+    t = lambda name: pl.col(f"__typed_{name}")  # noqa: E731 - short alias for readability
+    catalogue = {
+        "outcome_date_required": Rule(
+            "outcome_date", "outcome_date_required",
+            (t("outcome_type") > 0) & pl.col("outcome_date").is_null(),
+            "an outcome type above 0 needs its outcome date"),
+        "outcome_not_before_recorded": Rule(
+            "outcome_date", "outcome_before_recorded_date",
+            t("outcome_date") < t("recorded_date"),
+            "an outcome cannot come before the crime was recorded"),
+        "decision_date_required": Rule(
+            "decision_date", "decision_date_required",
+            (t("decision") != "pending") & pl.col("decision_date").is_null(),
+            "a decided application needs its decision date"),
+        "decision_not_before_application": Rule(
+            "decision_date", "decision_before_application",
+            t("decision_date") < t("application_date"),
+            "a decision cannot come before the application"),
+        "charged_within_decisions": Rule(
+            "charged", "charged_exceeds_pre_charge_decisions",
+            t("charged") > t("pre_charge_decisions"),
+            "charged cannot exceed pre-charge decisions"),
+        "convictions_within_prosecutions": Rule(
+            "convictions", "convictions_exceed_prosecutions",
+            t("convictions") > t("prosecutions_completed"),
+            "convictions cannot exceed prosecutions completed"),
+    }
+    return [catalogue[name] for name in contract.cross_rules]
+
+
+def value_shape(value: str | None) -> str | None:
+    """Short codes as they are; anything longer only as its shape, e.g. 'Aaaa Aaaaa'."""
+    if value is None:
+        return None
+    if len(value) <= SHOWN_VALUE_MAX:
+        return value
+    shape = "".join("9" if ch.isdigit() else "A" if ch.isupper() else "a" if ch.isalpha()
+                    else ch for ch in value[:24])
+    return shape + ("…" if len(value) > 24 else "")
+
+
+def validate(frame: pl.DataFrame, contract: Contract, profile: Profile, file_name: str,
+             today: dt.date | None = None) -> Validated:
+    today = today or dt.date.today()
+    missing = [c.name for c in contract.columns if c.required and c.name not in frame.columns]
+    if missing:
+        present = [c for c in frame.columns if c != "_row_number"]
+        raise FileRejected(
+            f"{file_name}: required column(s) missing: {', '.join(missing)} "
+            f"(profile {profile.name}; columns found: {', '.join(present) or 'none'}).",
+            rule="missing_required_columns",
+        )
+    frame = frame.with_columns(
+        pl.lit(None, dtype=pl.String).alias(c.name)
+        for c in contract.columns if c.name not in frame.columns
+    )
+    if profile.derive_offence_code_from_subcode and "offence_subcode" in frame.columns:
+        frame = frame.with_columns(
+            pl.coalesce(
+                pl.col("offence_code"),
+                pl.col("offence_subcode").replace_strict(reference.subcode_to_offence(),
+                                                        default=None),
+            ).alias("offence_code")
+        )
+    frame = frame.with_columns(
+        typed_expr(c, profile).alias(f"__typed_{c.name}") for c in contract.columns
+    )
+    rules = column_rules(contract, profile, today) + cross_rules(contract)
+    flags = frame.select(
+        "_row_number",
+        *[r.fails.fill_null(False).alias(f"__fail_{i}") for i, r in enumerate(rules)],
+    )
+    # Duplicate rows: the first occurrence of a row key stands, the rest are rejected.
+    key_cols = [f"__typed_{k}" if contract.column(k).kind != "ref" else k
+                for k in contract.row_key]
+    duplicate = frame.select(pl.struct(key_cols).is_first_distinct().not_().alias("dup"))["dup"]
+    errors: list[RowError] = []
+    for i, rule in enumerate(rules):
+        hit = flags[f"__fail_{i}"]
+        if not hit.any():
+            continue
+        bad = frame.filter(hit).select("_row_number", rule.column)
+        for row_number, value in bad.iter_rows():
+            errors.append(RowError(
+                row_number, rule.column, rule.rule,
+                f"{file_name} row {row_number}, column {rule.column}: {rule.rule.replace('_', ' ')}"
+                f" — {rule.advice}. The row was quarantined; the rest of the file was accepted.",
+                value_shape(value),
+            ))
+    if duplicate.any():
+        key_text = ", ".join(contract.row_key)
+        for row_number in frame.filter(duplicate)["_row_number"].to_list():
+            errors.append(RowError(
+                row_number, contract.row_key[0], "duplicate_row",
+                f"{file_name} row {row_number}: a second row with the same {key_text}; the first"
+                " stands and this one was quarantined.",
+            ))
+    rejected = flags.select(pl.any_horizontal(pl.exclude("_row_number")))
+    rejected_mask = rejected.to_series() | duplicate if rules else duplicate
+    accepted = frame.filter(~rejected_mask)
+    typed = accepted.select(
+        "_row_number",
+        *[pl.col(f"__typed_{c.name}").alias(c.name) for c in contract.columns],
+    )
+    return Validated(typed, errors, int(rejected_mask.sum()))
+
+
+def age_band(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
+    """Age in whole years at the event date, banded as SOURCES.md §1; null if unknown."""
+    years = on.dt.year() - dob.dt.year()
+    had_birthday = (on.dt.month() > dob.dt.month()) | (
+        (on.dt.month() == dob.dt.month()) & (on.dt.day() >= dob.dt.day())
+    )
+    age = years - (~had_birthday).cast(pl.Int32)
+    bands = [(15, "0-15"), (19, "16-19"), (24, "20-24"), (34, "25-34"), (44, "35-44"),
+             (54, "45-54"), (64, "55-64"), (74, "65-74")]
+    expr = pl.when(age.is_null() | (age < 0) | (age > 120)).then(pl.lit(None, pl.String))
+    for upper, label in bands:
+        expr = expr.when(age <= upper).then(pl.lit(label))
+    assert AGE_BANDS[-1] == "75+"
+    return expr.otherwise(pl.lit("75+"))
