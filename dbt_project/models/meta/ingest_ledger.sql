@@ -1,0 +1,21 @@
+-- Every distinct file received, what became of it, and why (WAREHOUSE.md meta.ingest_ledger).
+select
+    ledger.file_sha256,
+    ledger.source,
+    ledger.profile,
+    ledger.file_name,
+    ledger.received_at,
+    ledger.rows_read,
+    ledger.rows_accepted,
+    ledger.rows_rejected,
+    case
+        when superseded.submission_id is not null then 'superseded'
+        when ledger.validation = 'failed' then 'quarantined'
+        else ledger.ingest_status
+    end as status,
+    ledger.message,
+    ledger.validation,
+    ledger.is_synthetic
+from {{ ref('stg_ingest__ledger') }} as ledger
+left join {{ ref('int_ingest__superseded_submissions') }} as superseded
+    on ledger.file_sha256 = superseded.submission_id

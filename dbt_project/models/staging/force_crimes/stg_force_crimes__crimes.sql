@@ -1,0 +1,36 @@
+-- One row per crime in a usable submission; references are keyed hashes from ingest.
+with crimes as (
+    select * from {{ source('raw', 'force_crimes') }}
+    where _submission_id is not null
+),
+
+ledger as (
+    select * from {{ ref('stg_ingest__ledger') }}
+    where is_usable
+)
+
+select
+    crimes._submission_id as submission_id,
+    ledger.ingest_seq,
+    crimes._row_number as source_row_number,
+    crimes.force_code,
+    crimes.crime_ref as crime_key,
+    crimes.recorded_date,
+    {{ financial_year('crimes.recorded_date') }} as financial_year,
+    {{ fy_quarter('crimes.recorded_date') }} as fy_quarter,
+    crimes.offence_code,
+    crimes.offence_subcode,
+    crimes.victim_ref as victim_key,
+    crimes.victim_age_band,
+    crimes.victim_sex,
+    crimes.suspect_ref as suspect_key,
+    crimes.relationship,
+    crimes.domestic_flag = 'Y' as is_domestic,
+    crimes.cyber_flag = 'Y' as is_cyber,
+    crimes.screening_completed = 'Y' as is_screened,
+    crimes.risk_level,
+    crimes.masip_referral = 'Y' as is_masip_referred,
+    crimes.outcome_type,
+    crimes.outcome_date
+from crimes
+inner join ledger on crimes._submission_id = ledger.file_sha256

@@ -1,0 +1,10 @@
+select
+    file_sha256,
+    source,
+    file_name,
+    row_number,
+    column_name,
+    rule,
+    message,
+    value_shape
+from {{ source('ingest', 'quarantine') }}
