@@ -133,9 +133,7 @@ HELPLINE_CONTACTS = Contract(
         Column("victim_age_band", "code", allowed=(*AGE_BANDS, "U")),
         Column("perpetrator_relationship", "code", allowed=RELATIONSHIP),
         Column("reported_to_police", "code", allowed=("Y", "N", "U")),
-        Column(
-            "referred_to", "list", allowed=("isac", "paladin", "masip", "police", "none")
-        ),
+        Column("referred_to", "list", allowed=("isac", "paladin", "masip", "police", "none")),
     ),
     period_columns=("contact_datetime",),
     row_key=("contact_id",),

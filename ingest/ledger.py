@@ -120,15 +120,24 @@ class Ledger:
         frame = pl.read_parquet(self.record_path(sha))
         updates = [pl.lit(validation).alias("validation")]
         if validation == "failed":
-            updates += [pl.lit("quarantined").alias("status"),
-                        pl.lit(message or "failed batch validation").alias("message")]
+            updates += [
+                pl.lit("quarantined").alias("status"),
+                pl.lit(message or "failed batch validation").alias("message"),
+            ]
         atomic_write_parquet(frame.with_columns(updates), self.record_path(sha))
 
     def quarantine(self, sha: str, source: str, file_name: str, errors: list[RowError]) -> None:
         if not errors:
             return
-        rows = [{"file_sha256": sha, "source": source, "file_name": file_name,
-                 **{k: v for k, v in asdict(e).items()}} for e in errors]
+        rows = [
+            {
+                "file_sha256": sha,
+                "source": source,
+                "file_name": file_name,
+                **{k: v for k, v in asdict(e).items()},
+            }
+            for e in errors
+        ]
         frame = pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
         atomic_write_parquet(frame, self.quarantine_dir / f"{sha}.parquet")
 

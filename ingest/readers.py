@@ -22,8 +22,14 @@ from ingest.errors import FileRejected, RowError
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 HEADER_SEARCH_ROWS = 30
-FORMAT_BY_SUFFIX = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl",
-                    ".ndjson": "jsonl", ".json": "jsonl"}
+FORMAT_BY_SUFFIX = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,9 @@ def read_file(path: Path, source: str) -> ReadResult:
         )
     candidates = [p for p in profiles_for(source) if p.format == actual]
     if not candidates:
-        raise FileRejected(f"{path.name}: no {actual.upper()} profile for source {source}.",
-                           rule="no_profile")
+        raise FileRejected(
+            f"{path.name}: no {actual.upper()} profile for source {source}.", rule="no_profile"
+        )
     problems = []
     for profile in candidates:
         try:
@@ -187,8 +194,9 @@ def _xlsx_sheet(path: Path, data: bytes, profile: Profile, n_rows: int | None = 
             sheet, header_row=None, n_rows=n_rows, dtypes="string", schema_sample_rows=0
         ).to_polars()
     except Exception as exc:  # calamine raises several types for a broken workbook
-        raise FileRejected(f"{path.name}: cannot open the workbook ({exc})",
-                           rule="unreadable_file") from exc
+        raise FileRejected(
+            f"{path.name}: cannot open the workbook ({exc})", rule="unreadable_file"
+        ) from exc
     return frame
 
 
@@ -209,14 +217,17 @@ def _read_with(path: Path, data: bytes, profile: Profile, header_index: int) -> 
                 infer_schema=False,
             )
         except pl.exceptions.PolarsError as exc:
-            raise FileRejected(f"{path.name}: cannot parse as CSV ({exc})",
-                               rule="unreadable_file") from exc
+            raise FileRejected(
+                f"{path.name}: cannot parse as CSV ({exc})", rule="unreadable_file"
+            ) from exc
         # Line numbers as a person sees them: the header is line header_index + 1.
         first_data_line = header_index + 2
     else:
         sheet = _xlsx_sheet(path, data, profile)
-        header = [str(c) if c is not None else f"_blank_{i}"
-                  for i, c in enumerate(sheet.row(header_index))]
+        header = [
+            str(c) if c is not None else f"_blank_{i}"
+            for i, c in enumerate(sheet.row(header_index))
+        ]
         frame = sheet.slice(header_index + 1)
         frame.columns = _dedupe(header)
         first_data_line = header_index + 2
@@ -274,9 +285,15 @@ def _read_jsonl(path: Path, data: bytes, profile: Profile) -> ReadResult:
         try:
             flat = _flatten(json.loads(line))
         except json.JSONDecodeError as exc:
-            errors.append(RowError(line_number, None, "invalid_json",
-                                   f"{path.name} line {line_number}: not valid JSON "
-                                   f"({exc.msg} at column {exc.colno}); the line was rejected."))
+            errors.append(
+                RowError(
+                    line_number,
+                    None,
+                    "invalid_json",
+                    f"{path.name} line {line_number}: not valid JSON "
+                    f"({exc.msg} at column {exc.colno}); the line was rejected.",
+                )
+            )
             continue
         keys.update(flat)
         flat = {k: (None if v is None else str(v)) for k, v in flat.items()}
@@ -284,8 +301,10 @@ def _read_jsonl(path: Path, data: bytes, profile: Profile) -> ReadResult:
         records.append(flat)
     names = sorted(keys)
     frame = pl.DataFrame(
-        {"_row_number": [r["_row_number"] for r in records],
-         **{k: [r.get(k) for r in records] for k in names}},
+        {
+            "_row_number": [r["_row_number"] for r in records],
+            **{k: [r.get(k) for r in records] for k in names},
+        },
         schema={"_row_number": pl.UInt32, **dict.fromkeys(names, pl.String)},
     )
     result = _to_standard(frame, profile)
@@ -308,14 +327,11 @@ def _to_standard(frame: pl.DataFrame, profile: Profile) -> ReadResult:
     frame = frame.select(["_row_number", *renames]).rename(renames)
     frame = frame.with_columns(pl.col("_row_number").cast(pl.Int64))
     text_columns = [c for c in frame.columns if c != "_row_number"]
-    frame = frame.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in text_columns
-    )
+    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in text_columns)
     for column, value in profile.constants.items():
         frame = frame.with_columns(pl.lit(str(value)).alias(column))
     frame = _apply_translations(frame, profile)
-    return ReadResult(frame=frame, profile=profile, dropped_columns=dropped,
-                      rows_read=frame.height)
+    return ReadResult(frame=frame, profile=profile, dropped_columns=dropped, rows_read=frame.height)
 
 
 def _apply_translations(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:

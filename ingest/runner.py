@@ -23,7 +23,7 @@ from ingest.contracts import CONTRACTS, Contract
 from ingest.errors import FileRejected, RowError
 from ingest.ledger import Ledger, LedgerRecord, atomic_write_parquet, sha256_file
 from ingest.pseudonymise import hash_column, load_key
-from ingest.readers import read_file
+from ingest.readers import Profile, read_file
 from ingest.settings import DataPaths, data_paths
 from ingest.validate import age_band, validate
 
@@ -55,18 +55,21 @@ class Parsed:
 
 def pseudonymise(rows: pl.DataFrame, contract: Contract, key: bytes) -> pl.DataFrame:
     """Replace references by keyed hashes, dates of birth by age bands; drop identifiers."""
-    namespace = pl.col(contract.ref_namespace) if contract.ref_namespace else pl.lit(
-        contract.source
+    namespace = (
+        pl.col(contract.ref_namespace) if contract.ref_namespace else pl.lit(contract.source)
     )
     replaced = {
         c.name: hash_column(rows, c.name, namespace, key)
-        for c in contract.columns if c.kind == "ref"
+        for c in contract.columns
+        if c.kind == "ref"
     }
     rows = rows.with_columns(**replaced)
     dob = next((c.name for c in contract.columns if c.kind == "dob"), None)
     if dob:
         rows = rows.with_columns(
-            age_band(pl.col(dob), pl.col(contract.event_date)).alias(f"{dob.split('_')[0]}_age_band")
+            age_band(pl.col(dob), pl.col(contract.event_date)).alias(
+                f"{dob.split('_')[0]}_age_band"
+            )
         )
     dropped = [c.name for c in contract.columns if c.kind in ("identifier", "dob")]
     return rows.drop(dropped)
@@ -122,9 +125,10 @@ def empty_raw(source: str, key: bytes) -> pl.DataFrame:
     frame = pl.DataFrame({"_row_number": []}, schema={"_row_number": pl.Int64}).with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in contract.columns
     )
-    from ingest.readers import profiles_for
-
-    checked = validate(frame, contract, profiles_for(source)[-1], "schema", dt.date.today())
+    schema_only = Profile(
+        name="schema", source=source, description="", format="csv", detect=(), columns={}
+    )
+    checked = validate(frame, contract, schema_only, "schema", dt.date.today())
     return pseudonymise(checked.accepted, contract, key).with_columns(
         pl.lit(None, pl.String).alias("_submission_id")
     )
@@ -155,8 +159,9 @@ def _landed_files(paths: DataPaths, source: str) -> list[Path]:
     return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
-def ingest_source(source: str, paths: DataPaths | None = None,
-                  today: dt.date | None = None) -> SourceRun:
+def ingest_source(
+    source: str, paths: DataPaths | None = None, today: dt.date | None = None
+) -> SourceRun:
     started = time.perf_counter()
     paths = (paths or data_paths()).ensure()
     today = today or dt.date.today()
@@ -174,10 +179,12 @@ def ingest_source(source: str, paths: DataPaths | None = None,
         for r in existing.select("landing_path", "file_size", "file_mtime_ns").iter_rows(named=True)
     }
     accepted_content = {
-        h for h in existing.filter(
+        h
+        for h in existing.filter(
             (pl.col("source") == source)
             & pl.col("status").is_in(["accepted", "partially_accepted"])
-        )["content_sha256"].to_list() if h
+        )["content_sha256"].to_list()
+        if h
     }
     run = SourceRun(source)
     for path in _landed_files(paths, source):
@@ -191,8 +198,9 @@ def ingest_source(source: str, paths: DataPaths | None = None,
         if sha in known_shas:  # the same bytes again: recorded once, changes nothing
             run.files_skipped += 1
             continue
-        record = _ingest_file(path, relative, sha, source, ledger, paths, key, today,
-                              accepted_content)
+        record = _ingest_file(
+            path, relative, sha, source, ledger, paths, key, today, accepted_content
+        )
         known_shas.add(sha)
         run.statuses[record.status] = run.statuses.get(record.status, 0) + 1
         run.rows_accepted += record.rows_accepted if record.status != "duplicate" else 0
@@ -205,34 +213,66 @@ def ingest_source(source: str, paths: DataPaths | None = None,
     return run
 
 
-def _ingest_file(path: Path, relative: str, sha: str, source: str, ledger: Ledger,
-                 paths: DataPaths, key: bytes, today: dt.date,
-                 accepted_content: set[str]) -> LedgerRecord:
+def _ingest_file(
+    path: Path,
+    relative: str,
+    sha: str,
+    source: str,
+    ledger: Ledger,
+    paths: DataPaths,
+    key: bytes,
+    today: dt.date,
+    accepted_content: set[str],
+) -> LedgerRecord:
     stat = path.stat()
     ledger.archive(source, sha, path)
-    base = dict(file_sha256=sha, source=source, file_name=path.name, landing_path=relative,
-                file_size=stat.st_size, file_mtime_ns=stat.st_mtime_ns,
-                received_at=dt.datetime.now(dt.UTC), ingest_seq=time.time_ns(),
-                is_synthetic=SYNTHETIC_MARK in path.name.upper())
+    base = dict(
+        file_sha256=sha,
+        source=source,
+        file_name=path.name,
+        landing_path=relative,
+        file_size=stat.st_size,
+        file_mtime_ns=stat.st_mtime_ns,
+        received_at=dt.datetime.now(dt.UTC),
+        ingest_seq=time.time_ns(),
+        is_synthetic=SYNTHETIC_MARK in path.name.upper(),
+    )
     try:
         parsed = parse(path, source, key, today)
     except FileRejected as exc:
         error = RowError(None, None, exc.rule, str(exc))
         ledger.quarantine(sha, source, path.name, [error])
-        record = LedgerRecord(**base, profile=None, rows_read=0, rows_accepted=0,
-                              rows_rejected=0, status="quarantined", message=str(exc),
-                              content_sha256=None)
+        record = LedgerRecord(
+            **base,
+            profile=None,
+            rows_read=0,
+            rows_accepted=0,
+            rows_rejected=0,
+            status="quarantined",
+            message=str(exc),
+            content_sha256=None,
+        )
         ledger.write(record)
         return record
     except Exception as exc:  # one broken file must never stop the others
         log.exception("unexpected error ingesting %s", path)
-        message = (f"{path.name}: could not be read ({type(exc).__name__}); the file was "
-                   "quarantined whole. Report this with the file's SHA-256.")
-        ledger.quarantine(sha, source, path.name, [RowError(None, None, "unreadable_file",
-                                                            message)])
-        record = LedgerRecord(**base, profile=None, rows_read=0, rows_accepted=0,
-                              rows_rejected=0, status="quarantined", message=message,
-                              content_sha256=None)
+        message = (
+            f"{path.name}: could not be read ({type(exc).__name__}); the file was "
+            "quarantined whole. Report this with the file's SHA-256."
+        )
+        ledger.quarantine(
+            sha, source, path.name, [RowError(None, None, "unreadable_file", message)]
+        )
+        record = LedgerRecord(
+            **base,
+            profile=None,
+            rows_read=0,
+            rows_accepted=0,
+            rows_rejected=0,
+            status="quarantined",
+            message=message,
+            content_sha256=None,
+        )
         ledger.write(record)
         return record
 
@@ -246,12 +286,16 @@ def _ingest_file(path: Path, relative: str, sha: str, source: str, ledger: Ledge
         message = f"{path.name}: every one of {parsed.rows_read} rows broke a rule; see quarantine."
     elif content in accepted_content:
         status = "duplicate"
-        message = (f"{path.name}: the same rows as a file already accepted (different bytes); "
-                   "nothing changed.")
+        message = (
+            f"{path.name}: the same rows as a file already accepted (different bytes); "
+            "nothing changed."
+        )
     elif rejected_rows:
         status = "partially_accepted"
-        message = (f"{path.name}: {accepted} rows accepted, {rejected_rows} quarantined "
-                   f"({len(parsed.errors)} rule breaks).")
+        message = (
+            f"{path.name}: {accepted} rows accepted, {rejected_rows} quarantined "
+            f"({len(parsed.errors)} rule breaks)."
+        )
     else:
         status, message = "accepted", f"{path.name}: {accepted} rows accepted."
     if parsed.notes:
@@ -260,10 +304,15 @@ def _ingest_file(path: Path, relative: str, sha: str, source: str, ledger: Ledge
         rows = parsed.rows.with_columns(pl.lit(sha).alias("_submission_id"))
         atomic_write_parquet(rows, paths.raw / source / sha / "part.parquet")
     ledger.quarantine(sha, source, path.name, parsed.errors)
-    record = LedgerRecord(**base, profile=parsed.profile, rows_read=parsed.rows_read,
-                          rows_accepted=accepted if status != "quarantined" else 0,
-                          rows_rejected=rejected_rows if status != "quarantined"
-                          else parsed.rows_read,
-                          status=status, message=message, content_sha256=content)
+    record = LedgerRecord(
+        **base,
+        profile=parsed.profile,
+        rows_read=parsed.rows_read,
+        rows_accepted=accepted if status != "quarantined" else 0,
+        rows_rejected=rejected_rows if status != "quarantined" else parsed.rows_read,
+        status=status,
+        message=message,
+        content_sha256=content,
+    )
     ledger.write(record)
     return record

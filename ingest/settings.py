@@ -76,8 +76,16 @@ class DataPaths:
         return self.root / "secrets" / "pseudonymisation.key"
 
     def ensure(self) -> DataPaths:
-        for path in (self.landing, self.archive, self.quarantine, self.raw, self.ledger,
-                     self.warehouse_db.parent, self.serving_db.parent, self.exports):
+        for path in (
+            self.landing,
+            self.archive,
+            self.quarantine,
+            self.raw,
+            self.ledger,
+            self.warehouse_db.parent,
+            self.serving_db.parent,
+            self.exports,
+        ):
             path.mkdir(parents=True, exist_ok=True)
         for source in SOURCES:
             (self.landing / source).mkdir(parents=True, exist_ok=True)

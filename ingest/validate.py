@@ -126,18 +126,35 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
         raw = pl.col(column.name)
         parsed = pl.col(f"__typed_{column.name}")
         if column.required and column.kind not in ("identifier", "dob"):
-            rules.append(Rule(column.name, "required_value_missing", raw.is_null(),
-                              "fill in this required value"))
+            rules.append(
+                Rule(
+                    column.name,
+                    "required_value_missing",
+                    raw.is_null(),
+                    "fill in this required value",
+                )
+            )
         if column.kind in ("identifier", "dob"):
             continue  # dropped at ingest; a bad date of birth only loses the age band
         limit = MAX_REF if column.kind == "ref" else MAX_TEXT
-        rules.append(Rule(column.name, "value_too_long", raw.str.len_chars() > limit,
-                          f"values here are at most {limit} characters"))
+        rules.append(
+            Rule(
+                column.name,
+                "value_too_long",
+                raw.str.len_chars() > limit,
+                f"values here are at most {limit} characters",
+            )
+        )
         if column.kind in ("text", "ref", "subcode"):
             if column.kind == "subcode":
-                rules.append(Rule(column.name, "invalid_offence_subcode",
-                                  raw.is_not_null() & ~parsed.str.contains(r"^\d{1,3}/\d{1,3}$"),
-                                  "use the Home Office class/subclass form such as 8/65"))
+                rules.append(
+                    Rule(
+                        column.name,
+                        "invalid_offence_subcode",
+                        raw.is_not_null() & ~parsed.str.contains(r"^\d{1,3}/\d{1,3}$"),
+                        "use the Home Office class/subclass form such as 8/65",
+                    )
+                )
             continue
         unparsed = raw.is_not_null() & parsed.is_null()
         rule_name, advice = {
@@ -146,8 +163,10 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
             "int": ("not_a_whole_number", "use a whole number"),
             "decimal": ("not_a_number", "use a number"),
             "code": ("code_not_allowed", "use one of " + ", ".join(column.allowed)),
-            "list": ("code_not_allowed", "use ';'-separated values from "
-                     + ", ".join(column.allowed)),
+            "list": (
+                "code_not_allowed",
+                "use ';'-separated values from " + ", ".join(column.allowed),
+            ),
             "force": ("unknown_force", "use an ONS PFA code (E23…/W15…) or a force name"),
             "region": ("unknown_region", "use an ONS region name or code"),
             "cps_area": ("unknown_cps_area", "use one of the 14 CPS Areas"),
@@ -158,16 +177,40 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
         rules.append(Rule(column.name, rule_name, unparsed, advice))
         if column.kind in ("date", "datetime"):
             day = parsed.cast(pl.Date) if column.kind == "datetime" else parsed
-            rules.append(Rule(column.name, "future_date", day > pl.lit(today),
-                              "a date cannot be after the day the file is received"))
-            rules.append(Rule(column.name, "implausibly_old_date", day < pl.lit(dt.date(1990, 1, 1)),
-                              "check the year"))
+            rules.append(
+                Rule(
+                    column.name,
+                    "future_date",
+                    day > pl.lit(today),
+                    "a date cannot be after the day the file is received",
+                )
+            )
+            rules.append(
+                Rule(
+                    column.name,
+                    "implausibly_old_date",
+                    day < pl.lit(dt.date(1990, 1, 1)),
+                    "check the year",
+                )
+            )
         if column.minimum is not None:
-            rules.append(Rule(column.name, "below_minimum", parsed < column.minimum,
-                              f"the smallest allowed value is {column.minimum:g}"))
+            rules.append(
+                Rule(
+                    column.name,
+                    "below_minimum",
+                    parsed < column.minimum,
+                    f"the smallest allowed value is {column.minimum:g}",
+                )
+            )
         if column.maximum is not None:
-            rules.append(Rule(column.name, "above_maximum", parsed > column.maximum,
-                              f"the largest allowed value is {column.maximum:g}"))
+            rules.append(
+                Rule(
+                    column.name,
+                    "above_maximum",
+                    parsed > column.maximum,
+                    f"the largest allowed value is {column.maximum:g}",
+                )
+            )
     return rules
 
 
@@ -175,29 +218,41 @@ def cross_rules(contract: Contract) -> list[Rule]:
     t = lambda name: pl.col(f"__typed_{name}")  # noqa: E731 - short alias for readability
     catalogue = {
         "outcome_date_required": Rule(
-            "outcome_date", "outcome_date_required",
+            "outcome_date",
+            "outcome_date_required",
             (t("outcome_type") > 0) & pl.col("outcome_date").is_null(),
-            "an outcome type above 0 needs its outcome date"),
+            "an outcome type above 0 needs its outcome date",
+        ),
         "outcome_not_before_recorded": Rule(
-            "outcome_date", "outcome_before_recorded_date",
+            "outcome_date",
+            "outcome_before_recorded_date",
             t("outcome_date") < t("recorded_date"),
-            "an outcome cannot come before the crime was recorded"),
+            "an outcome cannot come before the crime was recorded",
+        ),
         "decision_date_required": Rule(
-            "decision_date", "decision_date_required",
+            "decision_date",
+            "decision_date_required",
             (t("decision") != "pending") & pl.col("decision_date").is_null(),
-            "a decided application needs its decision date"),
+            "a decided application needs its decision date",
+        ),
         "decision_not_before_application": Rule(
-            "decision_date", "decision_before_application",
+            "decision_date",
+            "decision_before_application",
             t("decision_date") < t("application_date"),
-            "a decision cannot come before the application"),
+            "a decision cannot come before the application",
+        ),
         "charged_within_decisions": Rule(
-            "charged", "charged_exceeds_pre_charge_decisions",
+            "charged",
+            "charged_exceeds_pre_charge_decisions",
             t("charged") > t("pre_charge_decisions"),
-            "charged cannot exceed pre-charge decisions"),
+            "charged cannot exceed pre-charge decisions",
+        ),
         "convictions_within_prosecutions": Rule(
-            "convictions", "convictions_exceed_prosecutions",
+            "convictions",
+            "convictions_exceed_prosecutions",
             t("convictions") > t("prosecutions_completed"),
-            "convictions cannot exceed prosecutions completed"),
+            "convictions cannot exceed prosecutions completed",
+        ),
     }
     return [catalogue[name] for name in contract.cross_rules]
 
@@ -208,13 +263,20 @@ def value_shape(value: str | None) -> str | None:
         return None
     if len(value) <= SHOWN_VALUE_MAX:
         return value
-    shape = "".join("9" if ch.isdigit() else "A" if ch.isupper() else "a" if ch.isalpha()
-                    else ch for ch in value[:24])
+    shape = "".join(
+        "9" if ch.isdigit() else "A" if ch.isupper() else "a" if ch.isalpha() else ch
+        for ch in value[:24]
+    )
     return shape + ("…" if len(value) > 24 else "")
 
 
-def validate(frame: pl.DataFrame, contract: Contract, profile: Profile, file_name: str,
-             today: dt.date | None = None) -> Validated:
+def validate(
+    frame: pl.DataFrame,
+    contract: Contract,
+    profile: Profile,
+    file_name: str,
+    today: dt.date | None = None,
+) -> Validated:
     today = today or dt.date.today()
     missing = [c.name for c in contract.columns if c.required and c.name not in frame.columns]
     if missing:
@@ -226,14 +288,16 @@ def validate(frame: pl.DataFrame, contract: Contract, profile: Profile, file_nam
         )
     frame = frame.with_columns(
         pl.lit(None, dtype=pl.String).alias(c.name)
-        for c in contract.columns if c.name not in frame.columns
+        for c in contract.columns
+        if c.name not in frame.columns
     )
     if profile.derive_offence_code_from_subcode and "offence_subcode" in frame.columns:
         frame = frame.with_columns(
             pl.coalesce(
                 pl.col("offence_code"),
-                pl.col("offence_subcode").replace_strict(reference.subcode_to_offence(),
-                                                        default=None),
+                pl.col("offence_subcode").replace_strict(
+                    reference.subcode_to_offence(), default=None
+                ),
             ).alias("offence_code")
         )
     frame = frame.with_columns(
@@ -245,8 +309,7 @@ def validate(frame: pl.DataFrame, contract: Contract, profile: Profile, file_nam
         *[r.fails.fill_null(False).alias(f"__fail_{i}") for i, r in enumerate(rules)],
     )
     # Duplicate rows: the first occurrence of a row key stands, the rest are rejected.
-    key_cols = [f"__typed_{k}" if contract.column(k).kind != "ref" else k
-                for k in contract.row_key]
+    key_cols = [f"__typed_{k}" if contract.column(k).kind != "ref" else k for k in contract.row_key]
     duplicate = frame.select(pl.struct(key_cols).is_first_distinct().not_().alias("dup"))["dup"]
     errors: list[RowError] = []
     for i, rule in enumerate(rules):
@@ -255,20 +318,29 @@ def validate(frame: pl.DataFrame, contract: Contract, profile: Profile, file_nam
             continue
         bad = frame.filter(hit).select("_row_number", rule.column)
         for row_number, value in bad.iter_rows():
-            errors.append(RowError(
-                row_number, rule.column, rule.rule,
-                f"{file_name} row {row_number}, column {rule.column}: {rule.rule.replace('_', ' ')}"
-                f" — {rule.advice}. The row was quarantined; the rest of the file was accepted.",
-                value_shape(value),
-            ))
+            errors.append(
+                RowError(
+                    row_number,
+                    rule.column,
+                    rule.rule,
+                    f"{file_name} row {row_number}, column {rule.column}: "
+                    f"{rule.rule.replace('_', ' ')} — {rule.advice}. The row was quarantined; "
+                    "the rest of the file was accepted.",
+                    value_shape(value),
+                )
+            )
     if duplicate.any():
         key_text = ", ".join(contract.row_key)
         for row_number in frame.filter(duplicate)["_row_number"].to_list():
-            errors.append(RowError(
-                row_number, contract.row_key[0], "duplicate_row",
-                f"{file_name} row {row_number}: a second row with the same {key_text}; the first"
-                " stands and this one was quarantined.",
-            ))
+            errors.append(
+                RowError(
+                    row_number,
+                    contract.row_key[0],
+                    "duplicate_row",
+                    f"{file_name} row {row_number}: a second row with the same {key_text}; "
+                    "the first stands and this one was quarantined.",
+                )
+            )
     rejected = flags.select(pl.any_horizontal(pl.exclude("_row_number")))
     rejected_mask = rejected.to_series() | duplicate if rules else duplicate
     accepted = frame.filter(~rejected_mask)
@@ -286,8 +358,16 @@ def age_band(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
         (on.dt.month() == dob.dt.month()) & (on.dt.day() >= dob.dt.day())
     )
     age = years - (~had_birthday).cast(pl.Int32)
-    bands = [(15, "0-15"), (19, "16-19"), (24, "20-24"), (34, "25-34"), (44, "35-44"),
-             (54, "45-54"), (64, "55-64"), (74, "65-74")]
+    bands = [
+        (15, "0-15"),
+        (19, "16-19"),
+        (24, "20-24"),
+        (34, "25-34"),
+        (44, "35-44"),
+        (54, "45-54"),
+        (64, "55-64"),
+        (74, "65-74"),
+    ]
     expr = pl.when(age.is_null() | (age < 0) | (age > 120)).then(pl.lit(None, pl.String))
     for upper, label in bands:
         expr = expr.when(age <= upper).then(pl.lit(label))

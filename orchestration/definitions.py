@@ -1,0 +1,20 @@
+"""The Dagster code location: `dagster dev -w workspace.yaml` loads `defs` from here."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.automation import landing_sensor, quarterly_publication
+from orchestration.ingest_assets import ingest_assets, ingest_checks, ingest_records
+from orchestration.jobs import full_pipeline
+from orchestration.resources import make_resources
+from orchestration.warehouse_assets import serving_snapshot, warehouse
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, ingest_records, warehouse, serving_snapshot],
+    asset_checks=ingest_checks,
+    jobs=[full_pipeline],
+    sensors=[landing_sensor],
+    schedules=[quarterly_publication],
+    resources=make_resources(),
+)

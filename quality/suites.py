@@ -1,0 +1,111 @@
+"""Great Expectations suites, one per source, built from the source contracts.
+
+Ingest already rejects bad rows; these suites are the independent second line on each batch of
+raw/ data: the shape (exactly the contract's columns, no identifier column, references that
+are keyed hashes), the value domains, and batch-level plausibility.
+"""
+
+from __future__ import annotations
+
+import great_expectations as gx
+from great_expectations import expectations as gxe
+
+from ingest.contracts import AGE_BANDS, CONTRACTS
+from ingest.pseudonymise import HASH_HEX_CHARS
+
+HASH_PATTERN = rf"^[0-9a-f]{{{HASH_HEX_CHARS}}}$"
+
+# Published tables' columns as the readers in ingest.published_tables return them.
+PUBLISHED_SUITES = {
+    "home_office_prc": {
+        "not_null": ["financial_year", "fy_quarter", "force_name", "offence_code"],
+        "in_set": {"fy_quarter": ["Q1", "Q2", "Q3", "Q4"]},
+        "regex": {"financial_year": r"^\d{4}/\d{2}$"},
+    },
+    "ons_pfa_tables": {
+        "not_null": ["area_code", "area_name", "area_type", "period_end", "offence_group"],
+        "in_set": {"area_type": ["national", "country", "region", "force", "other"]},
+        "regex": {},
+    },
+    "ons_pfa_rolling": {
+        "not_null": ["period_end", "area_name", "area_type", "offence_group"],
+        "in_set": {"area_type": ["national", "country", "region", "force", "other"]},
+        "regex": {},
+    },
+}
+
+
+def raw_columns(source: str) -> list[str]:
+    """The columns raw/ holds for a record-level source: no identifier, age band for DOB."""
+    contract = CONTRACTS[source]
+    columns = ["_row_number"]
+    for column in contract.columns:
+        if column.kind == "identifier":
+            continue
+        if column.kind == "dob":
+            columns.append(f"{column.name.split('_')[0]}_age_band")
+            continue
+        columns.append(column.name)
+    return [*columns, "_submission_id"]
+
+
+def record_suite(source: str) -> gx.ExpectationSuite:
+    contract = CONTRACTS[source]
+    suite = gx.ExpectationSuite(name=f"{source}_raw")
+    suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1))
+    suite.add_expectation(
+        gxe.ExpectTableColumnsToMatchSet(column_set=raw_columns(source), exact_match=True)
+    )
+    for column in contract.columns:
+        name = column.name
+        if column.kind in ("identifier", "dob"):
+            continue
+        if column.required:
+            suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=name))
+        if column.kind == "ref":
+            # The pseudonymisation guarantee: a reference is a keyed hash, never the raw value.
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToMatchRegex(column=name, regex=HASH_PATTERN)
+            )
+        if column.allowed and column.kind == "code":
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(column.allowed))
+            )
+        if column.minimum is not None or column.maximum is not None:
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=name, min_value=column.minimum, max_value=column.maximum
+                )
+            )
+        if column.kind == "force":
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToMatchRegex(column=name, regex=r"^(E23\d{6}|W15\d{6}|BTP)$")
+            )
+    if "victim_dob" in contract.names:
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToBeInSet(column="victim_age_band", value_set=list(AGE_BANDS))
+        )
+    for key in contract.row_key:
+        if len(contract.row_key) == 1 and contract.column(key).kind == "ref":
+            # One row per reference within a batch of one force's submissions.
+            suite.add_expectation(
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=[key, "_submission_id"])
+            )
+    return suite
+
+
+def published_suite(source: str) -> gx.ExpectationSuite:
+    spec = PUBLISHED_SUITES[source]
+    suite = gx.ExpectationSuite(name=f"{source}_raw")
+    suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1))
+    for column in spec["not_null"]:
+        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
+    for column, values in spec["in_set"].items():
+        suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values))
+    for column, regex in spec["regex"].items():
+        suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex))
+    return suite
+
+
+def suite_for(source: str) -> gx.ExpectationSuite:
+    return record_suite(source) if source in CONTRACTS else published_suite(source)
