@@ -37,7 +37,7 @@
 {%- endmacro %}
 
 
-{#- +1 for 'upper', -1 for 'lower'. -#}
+{#- '+' for 'upper', '-' for 'lower'. -#}
 {% macro statistics_side_sign(side) -%}
     {%- set text = side | string | trim | lower -%}
     {%- if text == 'upper' -%}
@@ -71,9 +71,11 @@
 
 {#- ------------------------------------------------------ Wilson (proportions) -- -#}
 
-{#- Wilson score interval for numerator / denominator (Wilson 1927), clamped to [0, 1].
-    NULL when the denominator is 0 or NULL, or the numerator is NULL, negative or larger
-    than the denominator. Same formula and clipping as statsmodels proportion_confint. -#}
+{#- Wilson score interval for numerator / denominator (Wilson 1927), clamped to [0, 1];
+    exactly 0 (lower) when the numerator is 0 and exactly 1 (upper) when it equals the
+    denominator, where the formula gives those values up to rounding. NULL when the
+    denominator is 0 or NULL, or the numerator is NULL, negative or larger than the
+    denominator. Same formula and clipping as statsmodels proportion_confint. -#}
 {% macro wilson_limit(numerator, denominator, level, side) -%}
     {%- set sign = statistics_side_sign(side) | trim -%}
     {%- set x = 'cast((' ~ numerator ~ ') as double)' -%}
@@ -81,7 +83,13 @@
     {%- set z = z_value(level) | trim -%}
     {%- set q = '(' ~ x ~ ' / ' ~ n ~ ')' -%}
     {%- set z2 = '(' ~ z ~ ' * ' ~ z ~ ')' -%}
+    {%- if sign == '-' -%}
+        {%- set exact_end = x ~ ' = 0 then 0' -%}
+    {%- else -%}
+        {%- set exact_end = x ~ ' = ' ~ n ~ ' then 1' -%}
+    {%- endif -%}
     (case
+        when {{ n }} > 0 and {{ exact_end }}
         when {{ n }} > 0 and {{ x }} >= 0 and {{ x }} <= {{ n }}
             then least(1, greatest(0,
                 ({{ q }} + {{ z2 }} / (2 * {{ n }})) / (1 + {{ z2 }} / {{ n }})
@@ -179,6 +187,12 @@
     {%- set d = 'cast((' ~ denominator ~ ') as double)' -%}
     {%- set m = 'cast((' ~ multiplier ~ ') as double)' -%}
     {%- set z = z_value(level) | trim -%}
+    {%- set exact_branches = [] -%}
+    {%- for value in exact[key][side_key] -%}
+        {%- set _ = exact_branches.append(
+            'when ' ~ o ~ ' = ' ~ loop.index0 ~ ' then cast(' ~ value ~ ' as double)'
+        ) -%}
+    {%- endfor -%}
     {%- if side_key == 'lower' -%}
         {%- set byar = o ~ ' * power(1 - 1 / (9 * ' ~ o ~ ') - ' ~ z
             ~ ' / (3 * sqrt(' ~ o ~ ')), 3)' -%}
@@ -187,14 +201,11 @@
         {%- set byar = o1 ~ ' * power(1 - 1 / (9 * ' ~ o1 ~ ') + ' ~ z
             ~ ' / (3 * sqrt(' ~ o1 ~ ')), 3)' -%}
     {%- endif -%}
+    {%- set count_limit = '(case when ' ~ o ~ ' >= 10 then ' ~ byar ~ ' '
+        ~ exact_branches | join(' ') ~ ' end)' -%}
     (case
         when {{ d }} > 0
-            then (case
-                when {{ o }} >= 10 then {{ byar }}
-                {%- for value in exact[key][side_key] %}
-                when {{ o }} = {{ loop.index0 }} then cast({{ value }} as double)
-                {%- endfor %}
-            end) * {{ m }} / {{ d }}
+            then {{ count_limit }} * {{ m }} / {{ d }}
     end)
 {%- endmacro %}
 
@@ -335,8 +346,9 @@
     inequalities (a z exactly on a limit is inside it). 'insufficient_data' when numerator_ok
     is not true or z is NULL. phi NULL means no adjustment. -#}
 {% macro funnel_class(z, phi, numerator_ok) -%}
+    {%- set phi_sql = 'null' if phi is none else phi -%}
     {%- set adjusted = '(cast((' ~ z ~ ') as double) / sqrt(greatest(coalesce(cast(('
-        ~ phi ~ ') as double), 1), 1)))' -%}
+        ~ phi_sql ~ ') as double), 1), 1)))' -%}
     (case
         when not coalesce(({{ numerator_ok }}), false) or ({{ z }}) is null
             then 'insufficient_data'
