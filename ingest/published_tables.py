@@ -1017,9 +1017,20 @@ def read_ons_pfa_tables(path: Path | str) -> ParsedTable:
             f"{path.name}: there is no sheet 'Table P1' (numbers of offences by police force "
             f"area); sheets found: {_quote_list(workbook.sheet_names)}."
         )
-    fallback = _workbook_period(workbook, exclude={by_key["p1"], by_key.get("p3")})
-    p1 = _ons_sheet(workbook, by_key["p1"], "count", path.name, fallback)
-    p3 = _ons_sheet(workbook, by_key["p3"], "rate", path.name, fallback) if "p3" in by_key else None
+    tables = {by_key["p1"], by_key.get("p3")}
+    fallback: list[tuple[date, str] | None] = []
+
+    def cover_period() -> tuple[date, str] | None:
+        if not fallback:  # read the cover and contents sheets only when a title lacks a period
+            fallback.append(_workbook_period(workbook, exclude=tables))
+        return fallback[0]
+
+    p1 = _ons_sheet(workbook, by_key["p1"], "count", path.name, cover_period)
+    p3 = (
+        _ons_sheet(workbook, by_key["p3"], "rate", path.name, cover_period)
+        if "p3" in by_key
+        else None
+    )
 
     frame = _merge_ons(p1, p3)
     errors = p1.errors + (p3.errors if p3 else [])
@@ -1053,7 +1064,7 @@ def _ons_sheet(
     sheet: str,
     measure: str,
     name: str,
-    fallback: tuple[date, str] | None,
+    fallback: Callable[[], tuple[date, str] | None],
 ) -> _OnsSheet:
     grid = workbook.grid(sheet)
     if grid.width <= 1:
@@ -1066,7 +1077,7 @@ def _ons_sheet(
             f"{name}: sheet '{sheet}' has no header row starting 'Area Code' in its first 60 "
             f"rows; the first cells of its first rows are {_quote_list([f for f in firsts if f])}."
         )
-    period = _period_in_rows(rows[:header]) or fallback
+    period = _period_in_rows(rows[:header]) or fallback()
     if period is None:
         raise FileRejected(
             f"{name}: the period ('year ending <Month YYYY>') is named neither in the title of "
@@ -1091,8 +1102,8 @@ def _ons_sheet(
             population_col = i if population_col is None else population_col
             continue
         cells = [r[i] for r in data_rows if i < len(r) and _cell_text(r[i])]
-        if cells and not any(_parse_figure(c)[0] is not None or _parse_figure(c)[1] for c in cells):
-            continue  # a descriptive text column (e.g. region names)
+        if not any(_parse_figure(c)[0] is not None or _parse_figure(c)[1] for c in cells):
+            continue  # an empty column, or a descriptive text column (e.g. region names)
         group_cols.append(i)
 
     groups: list[tuple[str, str]] = []

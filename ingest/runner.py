@@ -134,6 +134,53 @@ def empty_raw(source: str, key: bytes) -> pl.DataFrame:
     )
 
 
+# The raw schema of each published-table source, as ingest.published_tables returns it.
+PUBLISHED_RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "home_office_prc": {
+        "financial_year": pl.String,
+        "fy_quarter": pl.String,
+        "force_name": pl.String,
+        "force_code": pl.String,
+        "is_force": pl.Boolean,
+        "offence_code": pl.String,
+        "offence_description": pl.String,
+        "offence_group": pl.String,
+        "offence_subgroup": pl.String,
+        "offences": pl.Int64,
+        "_row_number": pl.Int64,
+        "_sheet": pl.String,
+    },
+    "ons_pfa_tables": {
+        "area_code": pl.String,
+        "area_name": pl.String,
+        "area_type": pl.String,
+        "period_end": pl.Date,
+        "offence_group": pl.String,
+        "offences": pl.Int64,
+        "offences_marker": pl.String,
+        "rate_per_1000": pl.Float64,
+        "rate_marker": pl.String,
+        "population": pl.Int64,
+        "_row_number": pl.Int64,
+        "_sheet": pl.String,
+    },
+    "ons_pfa_rolling": {
+        "period_end": pl.Date,
+        "area_name": pl.String,
+        "area_code": pl.String,
+        "area_type": pl.String,
+        "region": pl.String,
+        "offence_group": pl.String,
+        "offences": pl.Int64,
+        "_row_number": pl.Int64,
+    },
+}
+
+
+def empty_published_raw(source: str) -> pl.DataFrame:
+    return pl.DataFrame(schema={**PUBLISHED_RAW_SCHEMAS[source], "_submission_id": pl.String})
+
+
 def _content_hash(rows: pl.DataFrame) -> str:
     body = rows.drop("_row_number", strict=False).sort(pl.all()).write_csv()
     return hashlib.sha256(body.encode()).hexdigest()
@@ -170,10 +217,10 @@ def ingest_source(
     existing = ledger.records()
     known_shas = set(existing["file_sha256"].to_list())
     _remove_orphans(paths, source, known_shas)
-    if source in CONTRACTS:
-        schema_file = paths.raw / source / "_schema" / "part.parquet"
-        if not schema_file.exists():
-            atomic_write_parquet(empty_raw(source, key), schema_file)
+    schema_file = paths.raw / source / "_schema" / "part.parquet"
+    if not schema_file.exists():
+        empty = empty_raw(source, key) if source in CONTRACTS else empty_published_raw(source)
+        atomic_write_parquet(empty, schema_file)
     seen_stats = {
         (r["landing_path"], r["file_size"], r["file_mtime_ns"])
         for r in existing.select("landing_path", "file_size", "file_mtime_ns").iter_rows(named=True)
@@ -280,7 +327,9 @@ def _ingest_file(
     rejected_rows = len({e.row_number for e in parsed.errors})
     content = _content_hash(parsed.rows) if accepted else None
     if parsed.rows_read == 0:
-        status, message = "quarantined", f"{path.name}: the file has a header but no data rows."
+        # A nil return (e.g. no SPO applications this quarter) is a valid, empty submission.
+        status = "accepted"
+        message = f"{path.name}: nil return: the header is there but no data rows; nothing added."
     elif accepted == 0:
         status = "quarantined"
         message = f"{path.name}: every one of {parsed.rows_read} rows broke a rule; see quarantine."

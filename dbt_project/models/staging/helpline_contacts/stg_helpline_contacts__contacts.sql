@@ -1,0 +1,35 @@
+-- Helpline contacts in usable submissions, with month and region resolved.
+with contacts as (
+    select * from {{ source('raw', 'helpline_contacts') }}
+    where _submission_id is not null
+),
+
+ledger as (
+    select * from {{ ref('stg_ingest__ledger') }}
+    where is_usable
+),
+
+forces as (
+    select * from {{ ref('ref_forces') }}
+)
+
+select
+    contacts._submission_id as submission_id,
+    ledger.ingest_seq,
+    contacts._row_number as source_row_number,
+    contacts.contact_id as contact_key,
+    contacts.contact_datetime,
+    strftime(contacts.contact_datetime, '%Y-%m') as month,
+    contacts.channel,
+    contacts.answered = 'Y' as is_answered,
+    contacts.caller_type,
+    contacts.force_code,
+    coalesce(forces.region_code, contacts.region) as region_code,
+    contacts.victim_sex,
+    contacts.victim_age_band,
+    contacts.perpetrator_relationship,
+    contacts.reported_to_police,
+    contacts.referred_to
+from contacts
+inner join ledger on contacts._submission_id = ledger.file_sha256
+left join forces on contacts.force_code = forces.force_code
