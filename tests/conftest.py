@@ -1,0 +1,100 @@
+"""Shared fixtures: one real demo pipeline run per test session, in a temporary data dir.
+
+The run is real: the synthetic generator writes landing files, then `python -m
+orchestration.run_pipeline` materialises the full_pipeline job through Dagster (ingest,
+Great Expectations checks, dbt build, publish). Tests that read its output are grouped on one
+xdist worker (`xdist_group("demo_pipeline")`) so the run happens once.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.settings import DataPaths
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
+DEMO_SEED = 42
+DEMO_SCALE = 0.05
+TEST_KEY = "test-pseudonymisation-key-not-secret"
+
+
+def pipeline_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "STALKING_DATA_DIR": str(data_dir),
+            "DAGSTER_HOME": str(data_dir / "dagster_home"),
+            "STALKING_PSEUDONYMISATION_KEY": TEST_KEY,
+            "GX_ANALYTICS_ENABLED": "false",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            **extra,
+        }
+    )
+    return env
+
+
+def generate(
+    data_dir: Path,
+    seed: int = DEMO_SEED,
+    scale: float = DEMO_SCALE,
+    years: int = 2,
+    end_quarter: str = "2026/27-Q2",
+) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingest.synthetic",
+            "--seed",
+            str(seed),
+            "--scale",
+            str(scale),
+            "--years",
+            str(years),
+            "--end-quarter",
+            end_quarter,
+            "--data-dir",
+            str(data_dir),
+        ],
+        check=True,
+        env=pipeline_env(data_dir),
+        capture_output=True,
+        text=True,
+    )
+
+
+def run_pipeline(data_dir: Path, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.run_pipeline"],
+        env=pipeline_env(data_dir),
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"pipeline failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
+            f"{result.stderr[-8000:]}"
+        )
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_pipeline(tmp_path_factory) -> DataPaths:
+    """The synthetic demo (scale 0.05, 8 quarters) through the whole real pipeline, once."""
+    data_dir = tmp_path_factory.mktemp("demo") / "data"
+    generate(data_dir)
+    run_pipeline(data_dir)
+    return DataPaths(data_dir)
+
+
+@pytest.fixture
+def fixed_key(monkeypatch):
+    monkeypatch.setenv("STALKING_PSEUDONYMISATION_KEY", TEST_KEY)
+    return TEST_KEY.encode()
