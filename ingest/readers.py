@@ -7,7 +7,6 @@ they return text, named as the standard, with `_row_number` as a person sees it 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import yaml
 from ingest.errors import FileRejected, RowError
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
+UTF8_BOM = b"\xef\xbb\xbf"
 HEADER_SEARCH_ROWS = 30
 FORMAT_BY_SUFFIX = {
     ".csv": "csv",
@@ -64,6 +64,7 @@ class ReadResult:
     dropped_columns: list[str]  # export columns not in the profile: dropped, never stored
     row_errors: list[RowError] = field(default_factory=list)  # unreadable single rows
     rows_read: int = 0
+    notes: list[str] = field(default_factory=list)  # for the ledger message
 
 
 def _norm_header(cell: object) -> str:
@@ -93,10 +94,12 @@ def profiles_for(source: str) -> list[Profile]:
 
 def sniff_format(path: Path, data: bytes) -> str:
     """The format the bytes really are, so a CSV renamed .xlsx is named for what it is."""
-    if not data.strip():
+    if not data.removeprefix(UTF8_BOM).strip():
         raise FileRejected(f"{path.name}: the file is empty.", rule="empty_file")
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
+    if b"\x00" in data[:8192]:  # text in UTF-8 or cp1252 never holds a NUL byte
+        return "binary"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRejected(
             f"{path.name}: this is an old binary Excel (.xls) file; save it as .xlsx or CSV.",
@@ -116,6 +119,12 @@ def read_file(path: Path, source: str) -> ReadResult:
             f"{path.name}: unsupported file type '{path.suffix}'; send CSV, XLSX or JSON Lines.",
             rule="unsupported_format",
         )
+    if actual == "binary":
+        raise FileRejected(
+            f"{path.name}: binary content, not CSV, XLSX or JSON Lines text (UTF-16 text is not "
+            "supported either); re-export it as CSV in UTF-8, XLSX or JSON Lines.",
+            rule="unreadable_file",
+        )
     if claimed != actual:
         raise FileRejected(
             f"{path.name}: named as {claimed.upper()} but its content is {actual.upper()}; "
@@ -127,16 +136,19 @@ def read_file(path: Path, source: str) -> ReadResult:
         raise FileRejected(
             f"{path.name}: no {actual.upper()} profile for source {source}.", rule="no_profile"
         )
-    problems = []
+    problems, unreadable = [], []
     for profile in candidates:
         try:
             header_cells, locate = _header(path, data, profile)
         except FileRejected as exc:
             problems.append(str(exc))
+            unreadable.append(exc)
             continue
         if locate is not None:
             return _read_with(path, data, profile, locate)
         problems.append(f"profile {profile.name}: header cells not found")
+    if len(unreadable) == len(candidates):  # e.g. a workbook cut short: say so, not "header"
+        raise unreadable[0]
     seen = "; ".join(problems)
     raise FileRejected(
         f"{path.name}: no profile of {source} matches this file's header ({seen}). "
@@ -148,26 +160,48 @@ def read_file(path: Path, source: str) -> ReadResult:
 # --- header location ---------------------------------------------------------------------
 
 
-def _decode(path: Path, data: bytes, encoding: str) -> str:
+def _decode(path: Path, data: bytes, encoding: str, strict: bool = True) -> str:
+    """The text of the file, its lines ended by "\\n" whatever the export used (CRLF, CR).
+
+    Header detection decodes leniently (a stray byte must not hide which export this is);
+    reading decodes strictly, so a wrong encoding is named as such. Lines are split on "\\n"
+    only, never str.splitlines(), which also splits at characters that may sit inside a value
+    (U+2028, U+0085, form feed) and would break a row or a JSON line in two."""
+    codec = "utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding
     try:
-        text = data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+        text = data.decode(codec, errors="strict" if strict else "replace")
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise FileRejected(
-            f"{path.name}: not valid {encoding} text at byte {exc.start}", rule="bad_encoding"
+            f"{path.name}: not valid {encoding} text at byte {exc.start} (line {line}). "
+            f"Save the file as {encoding}, or send it in the format of its legacy profile.",
+            rule="bad_encoding",
         ) from exc
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _json_object(line: str) -> dict | None:
+    """The JSON object on one line; None if the line is not valid JSON or not an object."""
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _header(path: Path, data: bytes, profile: Profile) -> tuple[list[str], int | None]:
     """Return the header cells and the 0-based row of the header (None: not this profile)."""
     wanted = {_norm_header(c) for c in profile.detect}
     if profile.format == "jsonl":
-        first = _decode(path, data, profile.encoding).lstrip().split("\n", 1)[0]
-        try:
-            keys = set(_flatten(json.loads(first)))
-        except json.JSONDecodeError:
-            return [], None
-        return sorted(keys), 0 if wanted <= {k.lower() for k in keys} else None
+        # The first line that holds a JSON object identifies the export: a broken first line
+        # is a row error like any other, not a reason to reject the file.
+        lines = _decode(path, data, profile.encoding, strict=False).split("\n")
+        for line in lines[:HEADER_SEARCH_ROWS]:
+            record = _json_object(line)
+            if record is not None:
+                keys = set(_flatten(record))
+                return sorted(keys), 0 if wanted <= {k.lower() for k in keys} else None
+        return [], None
     rows = _top_rows(path, data, profile)
     fixed = profile.header_row
     candidates = range(len(rows)) if fixed == "auto" else [int(fixed) - 1]
@@ -179,8 +213,8 @@ def _header(path: Path, data: bytes, profile: Profile) -> tuple[list[str], int |
 
 def _top_rows(path: Path, data: bytes, profile: Profile) -> list[list[object]]:
     if profile.format == "csv":
-        text = _decode(path, data, profile.encoding)
-        lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+        text = _decode(path, data, profile.encoding, strict=False)
+        lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
         return [line.split(profile.delimiter) for line in lines]
     sheet = _xlsx_sheet(path, data, profile, n_rows=HEADER_SEARCH_ROWS)
     return [list(r) for r in sheet.iter_rows()]
@@ -190,8 +224,9 @@ def _xlsx_sheet(path: Path, data: bytes, profile: Profile, n_rows: int | None = 
     try:
         reader = fastexcel.read_excel(data)
         sheet = profile.sheet if profile.sheet is not None else 0
+        # Every cell as text (dtypes="string"): no type inference, so no sampling either.
         frame = reader.load_sheet(
-            sheet, header_row=None, n_rows=n_rows, dtypes="string", schema_sample_rows=0
+            sheet, header_row=None, n_rows=n_rows, dtypes="string"
         ).to_polars()
     except Exception as exc:  # calamine raises several types for a broken workbook
         raise FileRejected(
@@ -206,22 +241,12 @@ def _xlsx_sheet(path: Path, data: bytes, profile: Profile, n_rows: int | None = 
 def _read_with(path: Path, data: bytes, profile: Profile, header_index: int) -> ReadResult:
     if profile.format == "jsonl":
         return _read_jsonl(path, data, profile)
+    errors: list[RowError] = []
+    notes: list[str] = []
     if profile.format == "csv":
         text = _decode(path, data, profile.encoding)
         _check_not_truncated(path, text, profile, header_index)
-        try:
-            frame = pl.read_csv(
-                io.StringIO(text),
-                skip_rows=header_index,
-                separator=profile.delimiter,
-                infer_schema=False,
-            )
-        except pl.exceptions.PolarsError as exc:
-            raise FileRejected(
-                f"{path.name}: cannot parse as CSV ({exc})", rule="unreadable_file"
-            ) from exc
-        # Line numbers as a person sees them: the header is line header_index + 1.
-        first_data_line = header_index + 2
+        frame, errors = _read_csv(path, text, profile, header_index)
     else:
         sheet = _xlsx_sheet(path, data, profile)
         header = [
@@ -230,12 +255,111 @@ def _read_with(path: Path, data: bytes, profile: Profile, header_index: int) -> 
         ]
         frame = sheet.slice(header_index + 1)
         frame.columns = _dedupe(header)
-        first_data_line = header_index + 2
-    frame = frame.with_row_index("_row_number", offset=first_data_line)
-    # Spreadsheets end with blank rows; they are not data.
+        # Spreadsheet rows as a person sees them: the header is row header_index + 1.
+        frame = frame.with_row_index("_row_number", offset=header_index + 2)
+        frame, footnotes = _drop_footnotes(frame)
+        if footnotes:
+            notes.append(f"{footnotes} note line(s) below the table were not read as data.")
+    # Blank rows (spreadsheets end with them, CSVs have blank lines) are not data.
     value_columns = [c for c in frame.columns if c != "_row_number"]
     frame = frame.filter(~pl.all_horizontal(pl.col(value_columns).is_null()))
-    return _to_standard(frame, profile)
+    result = _to_standard(frame, profile)
+    result.row_errors.extend(errors)
+    result.rows_read += len(errors)
+    result.notes.extend(notes)
+    return result
+
+
+def _read_csv(
+    path: Path, text: str, profile: Profile, header_index: int
+) -> tuple[pl.DataFrame, list[RowError]]:
+    """The rows below the header, with `_row_number` the line each row starts on.
+
+    A row with more fields than the header (a value with an unquoted delimiter) cannot be
+    mapped to columns without guessing: it is a row error and the rest of the file is read.
+    Only when the strict parse meets such a row are spare columns, as wide as the widest line,
+    added so the parser can read it at all.
+    """
+    delimiter = profile.delimiter
+    data = text.encode()  # polars reads bytes faster than text
+    lines = text.split("\n")
+
+    def parse(names: list[str]) -> pl.DataFrame:
+        return pl.read_csv(
+            data,
+            has_header=False,
+            skip_lines=header_index + 1,
+            separator=delimiter,
+            schema=dict.fromkeys(names, pl.String),
+            missing_columns="insert",
+            truncate_ragged_lines=len(names) > len(header),
+            raise_if_empty=False,
+        )
+
+    try:
+        header_line = lines[header_index].encode()
+        header = pl.read_csv(header_line, n_rows=0, separator=delimiter, infer_schema=False).columns
+        spare: list[str] = []
+        try:
+            frame = parse(header)
+        except pl.exceptions.PolarsError:  # some row has more fields than the header
+            after_header = pl.Series(lines[header_index + 1 :], dtype=pl.String)
+            widest = int(after_header.str.count_matches(delimiter, literal=True).max() or 0) + 1
+            spare = [f"__extra_{i}" for i in range(max(1, widest - len(header)))]
+            frame = parse([*header, *spare])
+    except pl.exceptions.PolarsError as exc:
+        raise FileRejected(
+            f"{path.name}: cannot parse as CSV ({type(exc).__name__})", rule="unreadable_file"
+        ) from exc
+    # A quoted value with line breaks spans several lines: later rows start further down.
+    breaks = pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True).fill_null(0))
+    first_line = header_index + 2  # the header is line header_index + 1
+    frame = frame.select(
+        (pl.int_range(pl.len()) + breaks.cum_sum() - breaks + first_line).alias("_row_number"),
+        pl.all(),
+    ).drop(spare)
+    if not spare:
+        return frame, []
+    # Count each row's fields in its own lines, outside quoted values.
+    starts = frame["_row_number"] - first_line
+    row_of_line = starts.search_sorted(pl.int_range(after_header.len(), eager=True), side="right")
+    fields = (
+        pl.DataFrame({"row": row_of_line - 1, "line": after_header})
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("line").str.join("\n"))
+        .select(
+            pl.col("line")
+            .str.replace_all(r'"[^"]*"', "")
+            .str.count_matches(delimiter, literal=True)
+            .add(1)
+            .alias("fields")
+        )["fields"]
+    )
+    overflow = fields.head(frame.height) > len(header)
+    errors = [
+        RowError(
+            line,
+            None,
+            "too_many_fields",
+            f"{path.name} line {line}: more fields than the {len(header)} columns of the "
+            "header (a value with an unquoted delimiter?); the row was quarantined, the rest "
+            "of the file was accepted.",
+        )
+        for line in frame.filter(overflow)["_row_number"].to_list()
+    ]
+    return frame.filter(~overflow), errors
+
+
+def _drop_footnotes(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Notes under a spreadsheet table ("Source: ...") are rows with at most one filled cell
+    after the last row with two or more; no source's data row has fewer than three values."""
+    values = [c for c in frame.columns if c != "_row_number"]
+    filled = pl.sum_horizontal(pl.col(values).is_not_null().cast(pl.Int32))
+    last_data = frame.select(pl.col("_row_number").filter(filled > 1).max()).item()
+    if last_data is None:
+        return frame, 0
+    footer = frame.filter((pl.col("_row_number") > last_data) & (filled == 1))
+    return frame.filter(pl.col("_row_number") <= last_data), footer.height
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -249,9 +373,9 @@ def _dedupe(names: list[str]) -> list[str]:
 
 def _check_not_truncated(path: Path, text: str, profile: Profile, header_index: int) -> None:
     """A CSV cut off mid-row is unreadable as a whole: we cannot tell what else was lost."""
-    if text.endswith(("\n", "\r")):
+    if text.endswith("\n"):
         return
-    lines = text.splitlines()
+    lines = text.split("\n")
     if len(lines) <= header_index + 1:
         return
     expected = lines[header_index].count(profile.delimiter)
@@ -279,22 +403,26 @@ def _read_jsonl(path: Path, data: bytes, profile: Profile) -> ReadResult:
     text = _decode(path, data, profile.encoding)
     records, errors = [], []
     keys: set[str] = set()
-    for line_number, line in enumerate(text.splitlines(), start=1):
+    for line_number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            flat = _flatten(json.loads(line))
+            record = json.loads(line)
+            problem = None if isinstance(record, dict) else "a JSON value but not an object"
         except json.JSONDecodeError as exc:
+            problem = f"not valid JSON ({exc.msg} at column {exc.colno})"
+        if problem:
             errors.append(
                 RowError(
                     line_number,
                     None,
                     "invalid_json",
-                    f"{path.name} line {line_number}: not valid JSON "
-                    f"({exc.msg} at column {exc.colno}); the line was rejected.",
+                    f"{path.name} line {line_number}: {problem}; the line was quarantined, "
+                    "the rest of the file was accepted.",
                 )
             )
             continue
+        flat = _flatten(record)
         keys.update(flat)
         flat = {k: (None if v is None else str(v)) for k, v in flat.items()}
         flat["_row_number"] = line_number

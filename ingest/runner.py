@@ -79,7 +79,7 @@ def parse_record_source(path: Path, source: str, key: bytes, today: dt.date) -> 
     contract = CONTRACTS[source]
     read = read_file(path, source)
     checked = validate(read.frame, contract, read.profile, path.name, today)
-    notes = []
+    notes = list(read.notes)
     if read.dropped_columns:
         notes.append(
             f"{len(read.dropped_columns)} column(s) not in profile {read.profile.name} were "

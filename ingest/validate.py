@@ -4,6 +4,10 @@ Every rule is a boolean "fails" expression over the frame. A row failing any rul
 with one RowError per broken rule (row, column, rule, message naming the file); the others are
 typed and returned. Values are never copied into errors: only their shape (A/a/9), except
 very short codes, so quarantine can never leak an identifier.
+
+Text that looks like a spreadsheet formula (`=HYPERLINK(...)`, `+1`, `@SUM(...)`) is valid
+text: it is accepted and stored exactly as sent, as a string. It must never be written back
+out as a live formula; whoever writes CSV/XLSX exports neutralises such values on write.
 """
 
 from __future__ import annotations
@@ -52,11 +56,17 @@ def _norm_name(expr: pl.Expr) -> pl.Expr:
     )
 
 
+# A real date cell in a workbook arrives as ISO text ("2024-05-01 00:00:00") whatever the
+# export's text format. Only that exact form is read by its first ten characters, so a garbled
+# value such as "2024-05-011" is unparseable rather than silently 1 May.
+WORKBOOK_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+
+
 def _date(expr: pl.Expr, fmt: str) -> pl.Expr:
-    # A real date cell in a workbook arrives as ISO text whatever the export's text format.
+    cell = pl.when(expr.str.contains(WORKBOOK_DATE)).then(expr.str.slice(0, 10))
     return pl.coalesce(
         expr.str.strptime(pl.Date, fmt, strict=False),
-        expr.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        cell.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
     )
 
 
@@ -72,10 +82,15 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
     if kind in ("date", "dob"):
         return _date(c, profile.date_format)
     if kind == "datetime":
-        fmt = profile.datetime_format
-        parsed = c.str.to_datetime(fmt, strict=False, time_unit="us") if fmt else None
-        iso = c.str.replace("Z$", "").str.to_datetime(strict=False, time_unit="us")
-        return pl.coalesce(parsed, iso) if parsed is not None else iso
+        # The export's own format, else ISO 8601 local time ("T" or a space; a workbook's
+        # datetime cell). Never a format inferred from the data: polars infers one from the
+        # first value, so one odd row (an offset, a day-first date) would decide every row.
+        iso = c.str.replace("Z$", "").str.replace("T", " ", literal=True)
+        formats = [(c, profile.datetime_format)] if profile.datetime_format else []
+        formats += [(iso, "%Y-%m-%d %H:%M:%S%.f"), (iso, "%Y-%m-%d %H:%M")]
+        return pl.coalesce(
+            text.str.to_datetime(fmt, strict=False, time_unit="us") for text, fmt in formats
+        )
     if kind == "int":
         return _int(c)
     if kind == "decimal":
@@ -308,9 +323,18 @@ def validate(
         "_row_number",
         *[r.fails.fill_null(False).alias(f"__fail_{i}") for i, r in enumerate(rules)],
     )
-    # Duplicate rows: the first occurrence of a row key stands, the rest are rejected.
-    key_cols = [f"__typed_{k}" if contract.column(k).kind != "ref" else k for k in contract.row_key]
-    duplicate = frame.select(pl.struct(key_cols).is_first_distinct().not_().alias("dup"))["dup"]
+    # Duplicate rows: among the rows that break no other rule, the first with a row key stands
+    # and later ones are rejected (a bad first row must not push out its corrected repeat).
+    # References compare as they are hashed, case-insensitively.
+    broken = flags.select(pl.any_horizontal(pl.lit(False), pl.exclude("_row_number")))
+    broken = broken.to_series()
+    key = [
+        pl.col(k).str.to_uppercase() if contract.column(k).kind == "ref" else f"__typed_{k}"
+        for k in contract.row_key
+    ]
+    duplicate = frame.with_columns(__broken=broken).select(
+        (~pl.col("__broken") & ~pl.struct(*key, "__broken").is_first_distinct()).alias("dup")
+    )["dup"]
     errors: list[RowError] = []
     for i, rule in enumerate(rules):
         hit = flags[f"__fail_{i}"]
@@ -341,8 +365,7 @@ def validate(
                     "the first stands and this one was quarantined.",
                 )
             )
-    rejected = flags.select(pl.any_horizontal(pl.exclude("_row_number")))
-    rejected_mask = rejected.to_series() | duplicate if rules else duplicate
+    rejected_mask = broken | duplicate
     accepted = frame.filter(~rejected_mask)
     typed = accepted.select(
         "_row_number",
