@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class FileRejected(Exception):
@@ -20,3 +20,4 @@ class RowError:
     rule: str
     message: str
     value_shape: str | None = None  # the value's shape (A/a/9), never the value itself
+    file_name: str | None = field(default=None, compare=False)  # which file, in a batch

@@ -134,7 +134,7 @@ class Ledger:
                 "file_sha256": sha,
                 "source": source,
                 "file_name": file_name,
-                **{k: v for k, v in asdict(e).items()},
+                **{k: v for k, v in asdict(e).items() if k != "file_name"},
             }
             for e in errors
         ]

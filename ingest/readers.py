@@ -7,6 +7,7 @@ they return text, named as the standard, with `_row_number` as a person sees it 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -220,19 +221,26 @@ def _top_rows(path: Path, data: bytes, profile: Profile) -> list[list[object]]:
     return [list(r) for r in sheet.iter_rows()]
 
 
+_last_sheet: dict[object, tuple[bytes, pl.DataFrame]] = {}
+
+
 def _xlsx_sheet(path: Path, data: bytes, profile: Profile, n_rows: int | None = None):
-    try:
-        reader = fastexcel.read_excel(data)
-        sheet = profile.sheet if profile.sheet is not None else 0
-        # Every cell as text (dtypes="string"): no type inference, so no sampling either.
-        frame = reader.load_sheet(
-            sheet, header_row=None, n_rows=n_rows, dtypes="string"
-        ).to_polars()
-    except Exception as exc:  # calamine raises several types for a broken workbook
-        raise FileRejected(
-            f"{path.name}: cannot open the workbook ({exc})", rule="unreadable_file"
-        ) from exc
-    return frame
+    """The sheet as text cells. Header detection and reading ask for the same sheet of the
+    same bytes several times (once per candidate profile): parse it once."""
+    sheet = profile.sheet if profile.sheet is not None else 0
+    cached_data, frame = _last_sheet.get(sheet, (None, None))
+    if cached_data is not data:  # identity, not equality: the very same bytes object
+        try:
+            reader = fastexcel.read_excel(data)
+            # Every cell as text (dtypes="string"): no type inference, so no sampling either.
+            frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+        except Exception as exc:  # calamine raises several types for a broken workbook
+            raise FileRejected(
+                f"{path.name}: cannot open the workbook ({exc})", rule="unreadable_file"
+            ) from exc
+        _last_sheet.clear()
+        _last_sheet[sheet] = (data, frame)
+    return frame if n_rows is None else frame.head(n_rows)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -399,8 +407,34 @@ def _flatten(obj: object, prefix: str = "") -> dict[str, object]:
     return out
 
 
+def _read_jsonl_fast(text: str) -> pl.DataFrame | None:
+    """polars' own NDJSON reader, for the common case of a clean file (no blank or broken
+    lines): nested objects flattened to dotted names, every value as text. None otherwise."""
+    lines = text.rstrip("\n").split("\n")
+    if not lines or any(not line.strip() for line in lines):
+        return None
+    try:
+        frame = pl.read_ndjson(io.StringIO(text), infer_schema_length=None)
+        while structs := [c for c, t in frame.schema.items() if isinstance(t, pl.Struct)]:
+            for column in structs:
+                fields = [f"{column}.{f.name}" for f in frame.schema[column].fields]
+                frame = frame.with_columns(pl.col(column).struct.rename_fields(fields))
+                frame = frame.unnest(column)
+        frame = frame.select(pl.all().cast(pl.String))
+    except (pl.exceptions.PolarsError, ValueError, TypeError):
+        return None
+    if frame.height != len(lines):
+        return None
+    return frame.with_row_index("_row_number", offset=1).with_columns(
+        pl.col("_row_number").cast(pl.UInt32)
+    )
+
+
 def _read_jsonl(path: Path, data: bytes, profile: Profile) -> ReadResult:
     text = _decode(path, data, profile.encoding)
+    fast = _read_jsonl_fast(text)
+    if fast is not None:
+        return _to_standard(fast, profile)
     records, errors = [], []
     keys: set[str] = set()
     for line_number, line in enumerate(text.split("\n"), start=1):

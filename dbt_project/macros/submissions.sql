@@ -36,3 +36,27 @@
     from {{ ref('int_ingest__submission_periods') }}
     where source = '{{ source_name }}' and submission_rank = 2
 {%- endmacro %}
+
+{% macro submission_files(source_name) -%}
+    {#- The raw Parquet files a staging model should read: on a full build every usable
+        submission of the source; on an incremental run only those not yet loaded. Always
+        the source's empty _schema file too, so the list is never empty. Listing the files
+        (rather than a glob) means an incremental run reads only what is new. -#}
+    {%- set ledger = ref('stg_ingest__ledger') -%}
+    {%- set folder = var('data_dir') ~ '/raw/' ~ source_name -%}
+    {%- set files = [folder ~ '/_schema/part.parquet'] -%}
+    {%- if execute -%}
+        {%- set query -%}
+            select file_sha256 from {{ ledger }}
+            where source = '{{ source_name }}' and is_usable
+            {%- if is_incremental() %}
+                and file_sha256 not in (select distinct submission_id from {{ this }})
+            {%- endif %}
+            order by file_sha256
+        {%- endset -%}
+        {%- for sha in run_query(query).columns[0].values() -%}
+            {%- do files.append(folder ~ '/' ~ sha ~ '/part.parquet') -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(files) }}
+{%- endmacro %}

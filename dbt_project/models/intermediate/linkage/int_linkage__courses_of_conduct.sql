@@ -19,13 +19,25 @@ with linkable as (
         and crimes.suspect_key is not null
 ),
 
+repeated_pairs as (
+    -- Only pairs with two or more crimes can form a course: window over those alone.
+    select
+        force_code,
+        victim_key,
+        suspect_key
+    from linkable
+    group by force_code, victim_key, suspect_key
+    having count(*) >= 2
+),
+
 gaps as (
     select
-        *,
+        linkable.*,
         coalesce(
             recorded_date - lag(recorded_date) over pair_in_time > 365, true
         ) as starts_course
     from linkable
+    inner join repeated_pairs using (force_code, victim_key, suspect_key)
     window pair_in_time as (
         partition by force_code, victim_key, suspect_key order by recorded_date, crime_key
     )

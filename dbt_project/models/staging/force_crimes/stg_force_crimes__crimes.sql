@@ -1,6 +1,14 @@
 -- One row per crime in a usable submission; references are keyed hashes from ingest.
+-- Incremental: each run reads only the submissions it has not loaded yet (national volume is
+-- millions of rows; a new force-quarter file is thousands).
+{{ config(
+    materialized='incremental',
+    unique_key='submission_id',
+    incremental_strategy='delete+insert',
+) }}
+
 with crimes as (
-    select * from {{ source('raw', 'force_crimes') }}
+    select * from read_parquet({{ submission_files('force_crimes') }}, union_by_name = true)
     where _submission_id is not null
 ),
 
