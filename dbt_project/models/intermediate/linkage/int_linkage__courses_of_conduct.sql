@@ -34,7 +34,7 @@ gaps as (
     select
         linkable.*,
         coalesce(
-            recorded_date - lag(recorded_date) over pair_in_time > 365, true
+            linkable.recorded_date - lag(linkable.recorded_date) over pair_in_time > 365, true
         ) as starts_course
     from linkable
     inner join repeated_pairs using (force_code, victim_key, suspect_key)
