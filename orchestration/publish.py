@@ -49,8 +49,10 @@ def publish_snapshot(
     snapshot_info: dict[str, object] | None = None,
 ) -> dict[str, int]:
     serving_db.parent.mkdir(parents=True, exist_ok=True)
+    # Leftovers of a publish that was killed part way: never read, safe to remove.
+    for stale in serving_db.parent.glob(f".{serving_db.name}.tmp-*"):
+        stale.unlink(missing_ok=True)
     tmp = serving_db.with_name(f".{serving_db.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
     docs = _descriptions(manifest_path)
     counts: dict[str, int] = {}
     con = duckdb.connect(str(tmp))

@@ -328,9 +328,13 @@
 
 
 {#- Overdispersion factor phi: mean of the squared winsorised z-scores (NULLs ignored).
-    Window aggregate over partition_by, or a plain aggregate when partition_by is omitted. -#}
-{% macro funnel_phi(winsorised_z, partition_by=none) -%}
-    avg(({{ winsorised_z }}) * ({{ winsorised_z }}))
+    Window aggregate over partition_by, or a plain aggregate when partition_by is omitted.
+    order_by (plain aggregate only) fixes the order of summation, so the double result is the
+    same on every run whatever the threads do. -#}
+{% macro funnel_phi(winsorised_z, partition_by=none, order_by=none) -%}
+    avg(({{ winsorised_z }}) * ({{ winsorised_z }})
+    {%- if order_by is not none and partition_by is none %} order by {{ order_by }}{% endif -%}
+    )
     {%- if partition_by is not none %} {{ statistics_over(partition_by) }}{% endif -%}
 {%- endmacro %}
 

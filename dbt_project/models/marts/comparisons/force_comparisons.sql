@@ -93,12 +93,26 @@ winsorised as (
     from scored
 ),
 
+period_dispersion as (
+    -- phi per metric and period. A window average adds in whatever order the threads meet;
+    -- an aggregate ordered by force adds in one order, so reruns give identical figures.
+    select
+        metric_id,
+        period_type,
+        period,
+        {{ funnel_phi('z_winsorised', order_by='force_code') }} as phi,
+        {{ funnel_units('z_winsorised') }} as funnel_units
+    from winsorised
+    group by metric_id, period_type, period
+),
+
 dispersion as (
     select
-        *,
-        {{ funnel_phi('z_winsorised', ['metric_id', 'period_type', 'period']) }} as phi,
-        {{ funnel_units('z_winsorised', ['metric_id', 'period_type', 'period']) }} as funnel_units
+        winsorised.*,
+        period_dispersion.phi,
+        period_dispersion.funnel_units
     from winsorised
+    inner join period_dispersion using (metric_id, period_type, period)
 )
 
 select
