@@ -10,14 +10,59 @@ import streamlit as st
 # `streamlit run reports_app/app.py` puts reports_app/ on the path, not the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reports_app.data import is_synthetic, serving_path  # noqa: E402
+from reports_app.data import (  # noqa: E402
+    VIEW_ENV,
+    PublishedSchemaMissing,
+    UnknownView,
+    app_view,
+    is_synthetic,
+    serving_path,
+    snapshot_info,
+    stats_schema,
+)
 
 st.set_page_config(page_title="Stalking statistics, England and Wales", layout="wide")
+
+VIEWS_DIR = Path(__file__).resolve().parent / "views"
+PAGES = [
+    ("overview.py", "Overview", "overview", ":material/home:"),
+    ("force_comparison.py", "Force comparison", "force-comparison", ":material/compare:"),
+    ("justice_outcomes.py", "Justice outcomes", "justice-outcomes", ":material/gavel:"),
+    ("protection.py", "Protection", "protection", ":material/shield:"),
+    ("hidden_stalking.py", "Hidden stalking", "hidden-stalking", ":material/visibility_off:"),
+    ("service_demand.py", "Service demand", "service-demand", ":material/support_agent:"),
+    ("data_quality.py", "Data quality and coverage", "data-quality", ":material/fact_check:"),
+    ("methodology.py", "Methodology and downloads", "methodology", ":material/menu_book:"),
+]
+
+page = st.navigation(
+    [
+        st.Page(VIEWS_DIR / file, title=title, url_path=url, icon=icon, default=i == 0)
+        for i, (file, title, url, icon) in enumerate(PAGES)
+    ]
+)
 
 if not serving_path().exists():
     st.title("Stalking statistics, England and Wales")
     st.error(f"No published snapshot at {serving_path()}. Run `make pipeline` first.")
     st.stop()
+
+try:
+    view = app_view()
+    schema = stats_schema()
+except (UnknownView, PublishedSchemaMissing) as problem:
+    st.title("Stalking statistics, England and Wales")
+    st.error(str(problem))
+    st.stop()
+
+with st.sidebar:
+    if view == "public":
+        st.markdown(f"**View: public** (`{schema}` schema, disclosure control applied)")
+    else:
+        st.markdown(f"**View: restricted** (`{schema}` schema, exact counts: not for release)")
+    st.caption(
+        f"Set by {VIEW_ENV}. Snapshot published {snapshot_info().get('published_at', 'unknown')}."
+    )
 
 if is_synthetic():
     st.warning(
@@ -26,5 +71,12 @@ if is_synthetic():
         icon="⚠️",
     )
 
-page = st.navigation([st.Page("views/overview.py", title="Overview", url_path="overview")])
+# Controls carry their value to the next page through the URL state (components.url_choice):
+# a widget left behind by the previous page must not shadow it.
+if st.session_state.get("_page") != page.url_path:
+    for key in [k for k in st.session_state if str(k).startswith("choice_")]:
+        del st.session_state[key]
+    st.session_state.pop("period_type", None)
+    st.session_state["_page"] = page.url_path
+
 page.run()

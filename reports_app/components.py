@@ -1,0 +1,356 @@
+"""Shared pieces for every page: URL state, formatting, tables with downloads, palettes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import polars as pl
+import streamlit as st
+
+from reports_app.data import (
+    LOW_RELIABILITY,
+    NATIONAL_CODE,
+    REVISED,
+    SUPPRESSED,
+    financial_years,
+    force_names,
+    is_public,
+    quarters,
+    quarters_in_year,
+)
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+}
+SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue")]
+
+# Funnel classes on a diverging blue/orange scale (never red/green), neutral in the middle.
+FUNNEL_CLASSES = ["above_998", "above_95", "within", "below_95", "below_998", "insufficient_data"]
+FUNNEL_COLOURS = ["#B35806", "#F1A340", "#D9D9D9", "#92C5DE", "#2166AC", "#FFFFFF"]
+
+
+def funnel_labels(direction: str = "none") -> dict[str, str]:
+    """Class labels in higher/lower words; better/worse only when the metric has a direction."""
+    higher, lower = "Higher", "Lower"
+    if direction == "higher_is_better":
+        higher, lower = "Higher (better)", "Lower (worse)"
+    elif direction == "lower_is_better":
+        higher, lower = "Higher (worse)", "Lower (better)"
+    return {
+        "above_998": f"{higher} than national: beyond 99.8% limit",
+        "above_95": f"{higher} than national: beyond 95% limit",
+        "within": "Within the 95% limits",
+        "below_95": f"{lower} than national: beyond 95% limit",
+        "below_998": f"{lower} than national: beyond 99.8% limit",
+        "insufficient_data": "Not classed: too few cases [u] or suppressed [c]",
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# State in the URL: force, metric and period (and a few page controls)
+
+_SHARED = "_url_state"
+
+
+def url_choice(
+    label: str,
+    options: Sequence,
+    param: str,
+    *,
+    default: object | None = None,
+    format_func: Callable[[object], str] = str,
+    widget: str = "selectbox",
+    help: str | None = None,
+    container=None,
+) -> object:
+    """A selectbox or radio whose value lives in the URL query string.
+
+    On load the value comes from the widget's own state, else ``?param=`` in the URL, else the
+    value last chosen on another page of this session, else ``default``. After the widget
+    returns, the URL is rewritten, so a copied link reopens the same view.
+    """
+    container = container or st
+    options = list(options)
+    if not options:
+        return None
+    shared: dict = st.session_state.setdefault(_SHARED, {})
+    key = f"choice_{param}"
+    if st.session_state.get(key) not in options:
+        candidates = [st.query_params.get(param), shared.get(param), default, options[0]]
+        for value in candidates:
+            if value in options:
+                st.session_state[key] = value
+                break
+    chooser = container.radio if widget == "radio" else container.selectbox
+    extra = {"horizontal": True} if widget == "radio" else {}
+    value = chooser(label, options, key=key, format_func=format_func, help=help, **extra)
+    shared[param] = value
+    if st.query_params.get(param) != str(value):
+        st.query_params[param] = str(value)
+    return value
+
+
+def url_number(
+    label: str,
+    param: str,
+    *,
+    min_value: int,
+    max_value: int,
+    default: int,
+    step: int = 1,
+    help: str | None = None,
+    container=None,
+) -> int:
+    """An integer slider kept in the URL like :func:`url_choice`."""
+    container = container or st
+    shared: dict = st.session_state.setdefault(_SHARED, {})
+    key = f"choice_{param}"
+    if key not in st.session_state:
+        value = default
+        for raw in (st.query_params.get(param), shared.get(param)):
+            if raw is not None and str(raw).isdigit() and min_value <= int(raw) <= max_value:
+                value = int(raw)
+                break
+        st.session_state[key] = value
+    value = container.slider(label, min_value, max_value, step=step, key=key, help=help)
+    shared[param] = value
+    if st.query_params.get(param) != str(value):
+        st.query_params[param] = str(value)
+    return value
+
+
+def choose_force(label: str = "Force", *, national: bool = False, help: str | None = None):
+    names = force_names()
+    codes = sorted((c for c in names if c != NATIONAL_CODE), key=names.get)
+    if national:
+        codes = [NATIONAL_CODE, *codes]
+    return url_choice(
+        label,
+        codes,
+        "force",
+        format_func=names.get,
+        help=help,
+        default=NATIONAL_CODE if national else None,
+    )
+
+
+def choose_period(by_type: dict[str, list[str]], *, label: str = "Period", container=None) -> str:
+    """A period type radio (financial year / quarter) and a period selectbox. The URL keeps
+    only ``period``: its form ('2025/26' or '2025/26 Q1') implies the type."""
+    container = container or st
+    types = [t for t in ("financial_year", "quarter") if by_type.get(t)]
+    names = {"financial_year": "Financial year", "quarter": "Quarter"}
+    if st.session_state.get("period_type") not in types:
+        wanted = st.query_params.get("period") or st.session_state.get(_SHARED, {}).get("period")
+        is_quarter = bool(wanted) and " Q" in str(wanted) and "quarter" in types
+        st.session_state["period_type"] = "quarter" if is_quarter else types[0]
+    left, right = container.columns([1, 1])
+    with left:
+        if len(types) > 1:
+            period_type = st.radio("Period type", types, key="period_type", format_func=names.get)
+        else:
+            period_type = types[0]
+    options = sorted(by_type[period_type], reverse=True)
+    with right:
+        return url_choice(label, options, "period", format_func=period_label_fn())
+
+
+def period_label_fn() -> Callable[[object], str]:
+    counts = quarters_in_year()
+    return lambda p: period_label(str(p), counts)
+
+
+def standard_periods(quarterly: bool = True) -> dict[str, list[str]]:
+    return {"financial_year": financial_years(), "quarter": quarters() if quarterly else []}
+
+
+def period_label(period: str, quarters_in_year: dict[str, int] | None = None) -> str:
+    if quarters_in_year and " " not in period and quarters_in_year.get(period, 4) < 4:
+        return f"{period} ({quarters_in_year[period]} quarters)"
+    return period
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting
+
+
+def value_scale(kind: str) -> float:
+    """Proportions are stored 0-1 and shown as per cent; rates are stored on their own scale."""
+    return 100.0 if kind == "proportion" else 1.0
+
+
+def fmt_value(value: float | None, metric: dict, marker: str | None = None) -> str:
+    if value is None:
+        return marker or "[x]"
+    shown = value * value_scale(metric["kind"])
+    text = f"{shown:.1f}%" if metric["kind"] == "proportion" else f"{shown:,.2f}"
+    return f"{text} {marker}" if marker else text
+
+
+def fmt_count(value: int | float | None, marker: str | None = None) -> str:
+    if value is None:
+        return marker or "[x]"
+    return f"{int(value):,}"
+
+
+def fmt_pct(value: float | None, marker: str | None = None) -> str:
+    if value is None:
+        return marker or "[x]"
+    return f"{value:.1f}%"
+
+
+def ratio_pct(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """Per cent, NULL when either side is suppressed or the denominator is zero."""
+    return pl.when(denominator > 0).then(numerator / denominator * 100).otherwise(None)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def area_name(code: str) -> str:
+    return force_names().get(code, code)
+
+
+# --------------------------------------------------------------------------------------------
+# Tables: markers in place of suppressed counts, and a CSV download for every one
+
+
+_ACRONYMS = {
+    "spo": "SPO",
+    "spos": "SPOs",
+    "masip": "MASIP",
+    "fte": "FTE",
+    "cps": "CPS",
+    "100k": "100,000",
+    "95": "95%",
+    "998": "99.8%",
+}
+
+
+def header(column: str) -> str:
+    """'stalking_crimes_pct' -> 'Stalking crimes (%)': readable table headings."""
+    words = [_ACRONYMS.get(w, w) for w in column.replace("_pct", " (%)").split("_")]
+    text = " ".join(words).strip()
+    return text[:1].upper() + text[1:]
+
+
+def _as_text(values: pl.Expr, template: str, missing: pl.Expr) -> pl.Expr:
+    formatted = values.map_elements(template.format, return_dtype=pl.String)
+    return pl.when(values.is_null()).then(missing).otherwise(formatted)
+
+
+def show_table(
+    frame: pl.DataFrame,
+    name: str,
+    *,
+    counts: Sequence[str] = (),
+    pct: Sequence[str] = (),
+    decimals: dict[str, int] | None = None,
+    numbers: Sequence[str] = (),
+    caption: str | None = None,
+    height: int | None = None,
+) -> None:
+    """Show a table, with GSS markers where a figure is withheld, and offer it as CSV.
+
+    ``counts`` are the statistics' count columns: shown with thousands separators, and as the
+    row's ``<count>_marker`` ('[c]') where the count is suppressed (``[x]`` where it is simply
+    not available). ``pct`` columns hold per cent values (0-100); ``decimals`` maps other
+    numeric columns to decimal places; a missing value there shows as ``[c]`` when the row's
+    ``value_marker`` says so, else ``[x]``. ``numbers`` are other integers (file and row
+    counts from the ledger, not statistics about people), shown as numbers. The CSV keeps the
+    numbers and the marker columns, so a download is as honest as the screen.
+    """
+    decimals = decimals or {}
+    markers = [c for c in frame.columns if c.endswith("_marker")]
+
+    def marker_of(column: str) -> str | None:
+        for base in (column, column.removesuffix("_value"), column.removesuffix("_pct")):
+            if f"{base}_marker" in markers:
+                return f"{base}_marker"
+        return "value_marker" if "value_marker" in markers else None
+
+    display, hidden = [], set()
+    for column in frame.columns:
+        values = pl.col(column)
+        if column in counts:
+            marker = f"{column}_marker"
+            missing = pl.col(marker).fill_null("[x]") if marker in markers else pl.lit("[x]")
+            display.append(_as_text(values, "{:,.0f}", missing).alias(column))
+            hidden.add(marker)
+        elif column in pct or column in decimals:
+            template = "{:.1f}%" if column in pct else f"{{:,.{decimals[column]}f}}"
+            marker = marker_of(column)
+            text = _as_text(values, template, pl.lit("[x]"))
+            if marker:
+                hidden.add(marker)
+                flag = pl.col(marker)
+                text = (
+                    pl.when(values.is_null() & (flag == SUPPRESSED))
+                    .then(pl.lit(SUPPRESSED))
+                    .when(values.is_not_null() & (flag == LOW_RELIABILITY))
+                    .then(text + pl.lit(f" {LOW_RELIABILITY}"))
+                    .otherwise(text)
+                )
+            display.append(text.alias(column))
+        else:
+            display.append(values.fill_null("") if column in markers else values)
+    display = [expr for expr in display if expr.meta.output_name() not in hidden]
+    shown = frame.select(display)
+    config = {
+        column: st.column_config.TextColumn(header(column), alignment="right")
+        for column in shown.columns
+        if column in counts or column in pct or column in decimals
+    }
+    config.update(
+        {
+            column: st.column_config.NumberColumn(header(column), format="localized")
+            for column in numbers
+            if column in shown.columns
+        }
+    )
+    config.update({column: header(column) for column in shown.columns if column not in config})
+    st.dataframe(
+        shown, hide_index=True, width="stretch", height=height or "auto", column_config=config
+    )
+    notes = [caption] if caption else []
+    if is_public() and any((frame[m] == SUPPRESSED).any() for m in markers):
+        notes.append(
+            f"{SUPPRESSED} suppressed to protect confidentiality (a count of 1 to 4, "
+            "or a figure that would reveal one)"
+        )
+    if any((frame[m] == LOW_RELIABILITY).any() for m in markers):
+        notes.append(f"{LOW_RELIABILITY} low reliability: numerator below 10")
+    if any((frame[m] == REVISED).any() for m in markers):
+        notes.append(f"{REVISED} revised since first published")
+    figures = [c for c in frame.columns if c in counts or c in pct or c in decimals]
+    if any(frame[c].null_count() for c in figures):
+        notes.append("[x] not available")
+    if notes:
+        st.caption(". ".join(notes) + ".")
+    st.download_button(
+        f"Download “{name}” (CSV)",
+        frame.write_csv(),
+        file_name=f"{slug(name)}.csv",
+        mime="text/csv",
+        key=f"download_{slug(name)}",
+        on_click="ignore",
+    )
+
+
+def caveat(text: str) -> None:
+    st.info(text, icon="ℹ️")
+
+
+def text_alternative(text: str) -> None:
+    st.caption(f"Text alternative: {text}")
