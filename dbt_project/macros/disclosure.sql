@@ -1,0 +1,204 @@
+{#- Disclosure control for the published schema (STATISTICS.md, "Disclosure control").
+
+    The published tables are modelled as cells and additive groups:
+    - a cell is one published count (one count column of one row), identified by a cell_id
+      '<table>|<measure>|<row key>'; a count that appears in two tables (the stalking crimes of
+      a force-quarter are in fct_recorded_crime_quarterly, fct_stalking_response_quarterly and
+      reconciliation_home_office) has one cell_id, so it is suppressed alike everywhere;
+    - a group is a linear equation an outsider knows holds between published cells: a national
+      total and the forces it sums, a row whose first count is the sum of others, the outcomes
+      of a force-quarter-offence and its recorded crimes, a caseload carried from one month to
+      the next. Each member row says whether the cell is the group's total.
+
+    Primary suppression: counts of 1 to 4. Secondary suppression: while a group has exactly one
+    suppressed cell (which subtraction would recover), also suppress its smallest unsuppressed
+    non-zero member (the total only when no member qualifies), ties broken by cell_id. Each
+    pass treats every such group at once; the passes are unrolled as CTEs. The generic test
+    disclosure_fixed_point checks that no group is left with exactly one suppressed cell. -#}
+
+{#- sqlfluff lints these macro bodies with empty loops, which breaks its indentation check
+    (LT02) on lines whose jinja renders nothing; the layout is checked by eye. -#}
+-- noqa: disable=LT02
+
+{#- The ONS code for England and Wales: force_code of the national total rows. -#}
+{% macro disclosure_total_code() -%}
+    'K04000001'
+{%- endmacro %}
+
+
+{#- A row key: the key columns (or SQL literals) as text joined by '|', NULL as '~'. -#}
+{% macro disclosure_key(columns, prefix='') -%}
+    ({% for column in columns %}coalesce(cast({{ prefix }}{{ column }} as varchar), '~'){% if not loop.last %} || '|' || {% endif %}{% endfor %})
+{%- endmacro %}
+
+
+{#- The cell_id of one count: '<table>|<measure>|' followed by the row key expression. -#}
+{% macro disclosure_cell_id(table_name, measure, row_key) -%}
+    ('{{ table_name }}|{{ measure }}|' || {{ row_key }})
+{%- endmacro %}
+
+
+{#- A mart's rows plus national total rows (force_code K04000001) summing the territorial
+    forces per the other key columns; counts cast to BIGINT, a row_key and an area_label
+    (the force name, the total label, or 'Force area not known' for a NULL force_code).
+    carried: {column: aggregate expression} for the non-count columns of the total rows;
+    total_by: the columns the totals are per (default: the keys other than force_code). -#}
+{% macro disclosure_with_totals(
+    relation, keys, sums, carried={}, total_label='England and Wales', total_by=none
+) -%}
+    {%- set by = total_by if total_by is not none else keys | reject('equalto', 'force_code') | list -%}
+    with force_rows as (
+        select * from {{ relation }}
+    ),
+
+    total_rows as (
+        select
+            {% for column in by %}{{ column }}, {% endfor %}
+            {{ disclosure_total_code() }} as force_code,
+            {% for column, aggregate in carried.items() %}{{ aggregate }} as {{ column }}, {% endfor %}
+            {% for column in sums %}sum({{ column }}) as {{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+        from force_rows
+        where force_code in (select force_code from {{ ref('dim_force') }} where is_territorial)
+        group by {{ by | join(', ') }}
+    ),
+
+    all_rows as (
+        select * from force_rows
+        union all by name
+        select * from total_rows
+    )
+
+    select
+        {{ disclosure_key(keys, 'all_rows.') }} as row_key,
+        all_rows.* replace (
+            {% for column in sums %}cast(all_rows.{{ column }} as bigint) as {{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+        ),
+        case
+            when all_rows.force_code = {{ disclosure_total_code() }} then '{{ total_label }}'
+            else coalesce(forces.force_name, 'Force area not known')
+        end as area_label
+    from all_rows
+    left join {{ ref('dim_force') }} as forces on all_rows.force_code = forces.force_code
+{%- endmacro %}
+
+
+{#- The published positions of one table's counts, one row per row and count column:
+    table_name, row_key, force_code, group_key (the row key without the force), measure,
+    cell_id and cell_value. cell_ids: {measure: SQL expression} for counts that are the same
+    cell as another table's (default: the table's own cell_id); total_by: the columns the
+    national totals are per (default: the keys other than force_code). -#}
+{% macro disclosure_positions(relation, table_name, keys, measures, cell_ids={}, total_by=none) -%}
+    {%- set group_keys = total_by if total_by is not none else keys | reject('equalto', 'force_code') | list -%}
+    {%- for measure in measures %}
+        select
+            '{{ table_name }}' as table_name,
+            row_key,
+            force_code,
+            {{ disclosure_key(group_keys) }} as group_key,
+            '{{ measure }}' as measure,
+            {{ cell_ids.get(measure, disclosure_cell_id(table_name, measure, 'row_key')) }} as cell_id,
+            cast({{ measure }} as bigint) as cell_value
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- The suppression passes, as CTE definitions to paste into a WITH list (end the list with
+    this call). cells: a relation of (cell_id, cell_value); groups: a relation of
+    (group_id, cell_id, is_total). The last CTE, disclosure_suppressed, has cell_id,
+    cell_value, is_primary, is_suppressed and suppression_pass (0 for primary suppression,
+    n for a secondary suppression made in pass n, NULL when published). Each pass is
+    materialised so the next ones read it once. -#}
+{% macro disclosure_suppress(cells, groups, passes=40, low=1, high=4) -%}
+    disclosure_pass_0 as materialized (
+        select
+            cell_id,
+            cell_value,
+            coalesce(cell_value between {{ low }} and {{ high }}, false) as is_primary,
+            coalesce(cell_value between {{ low }} and {{ high }}, false) as is_suppressed,
+            case when cell_value between {{ low }} and {{ high }} then 0 end as suppression_pass
+        from {{ cells }}
+    ),
+    {%- for pass in range(1, (passes | int) + 1) %}
+
+        disclosure_lone_{{ pass }} as (
+            -- Groups with exactly one suppressed cell: subtraction would recover it.
+            select groups_.group_id
+            from {{ groups }} as groups_
+            inner join disclosure_pass_{{ pass - 1 }} as cells_
+                on groups_.cell_id = cells_.cell_id
+            group by groups_.group_id
+            having count(*) filter (where cells_.is_suppressed) = 1
+        ),
+
+        disclosure_pick_{{ pass }} as (
+            -- Each such group's smallest unsuppressed non-zero member; its total only when no
+            -- member qualifies; a zero cell only when nothing else is left.
+            select distinct picks.cell_id
+            from (
+                select
+                    groups_.group_id,
+                    groups_.cell_id
+                from {{ groups }} as groups_
+                inner join disclosure_lone_{{ pass }} as lone
+                    on groups_.group_id = lone.group_id
+                inner join disclosure_pass_{{ pass - 1 }} as cells_
+                    on groups_.cell_id = cells_.cell_id
+                where not cells_.is_suppressed
+                qualify row_number() over (
+                    partition by groups_.group_id
+                    order by
+                        cells_.cell_value = 0, groups_.is_total, cells_.cell_value, groups_.cell_id
+                ) = 1
+            ) as picks
+        ),
+
+        disclosure_pass_{{ pass }} as materialized (
+            select
+                cells_.cell_id,
+                cells_.cell_value,
+                cells_.is_primary,
+                cells_.is_suppressed or picks.cell_id is not null as is_suppressed,
+                coalesce(
+                    cells_.suppression_pass,
+                    case when picks.cell_id is not null then {{ pass }} end
+                ) as suppression_pass
+            from disclosure_pass_{{ pass - 1 }} as cells_
+            left join disclosure_pick_{{ pass }} as picks on cells_.cell_id = picks.cell_id
+        ),
+    {%- endfor %}
+
+    disclosure_suppressed as (
+        select * from disclosure_pass_{{ passes | int }}
+    )
+{%- endmacro %}
+
+
+{#- One row per published row of a table: for each count, whether its cell is suppressed. -#}
+{% macro disclosure_status(table_name, measures) -%}
+    select
+        positions.row_key,
+        {%- for measure in measures %}
+            bool_or(cells.is_suppressed) filter (where positions.measure = '{{ measure }}')
+                as {{ measure }}__suppressed{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ ref('disclosure_positions') }} as positions
+    inner join {{ ref('disclosure_cells') }} as cells on positions.cell_id = cells.cell_id
+    where positions.table_name = '{{ table_name }}'
+    group by positions.row_key
+{%- endmacro %}
+
+
+{#- A controlled count and its marker: NULL and '[c]' when suppressed (also when no status
+    was found: fail closed), the count and NULL otherwise. -#}
+{% macro disclosure_count(measure, rows='rows_', status='status') -%}
+    case
+        when coalesce({{ status }}.{{ measure }}__suppressed, true) then null
+        else {{ rows }}.{{ measure }}
+    end as {{ measure }},
+    case when coalesce({{ status }}.{{ measure }}__suppressed, true) then '[c]' end
+        as {{ measure }}_marker
+{%- endmacro %}

@@ -1,0 +1,40 @@
+-- fct_advocacy_monthly with, per month and service, a total over the force areas it serves
+-- (force_code K04000001, 'All force areas served'), and per month an 'All services' total
+-- for England and Wales; before suppression (disclosure schema).
+{{ config(schema='disclosure') }}
+
+{%- set counts = [
+    'referrals_received', 'cases_opened', 'cases_closed', 'open_cases_end', 'waiting_list_end',
+] %}
+
+with service_rows as (
+    {{ disclosure_with_totals(
+        ref('fct_advocacy_monthly'),
+        keys=['month', 'service_name', 'force_code'],
+        sums=counts,
+        carried={'advocate_fte': 'sum(advocate_fte)'},
+        total_label='All force areas served',
+    ) }}
+),
+
+all_services as (
+    select
+        month,
+        'All services' as service_name,
+        {{ disclosure_total_code() }} as force_code,
+        {%- for column in counts %}
+            cast(sum({{ column }}) as bigint) as {{ column }},
+        {%- endfor %}
+        sum(advocate_fte) as advocate_fte,
+        'England and Wales' as area_label
+    from service_rows
+    where force_code = {{ disclosure_total_code() }}
+    group by month
+)
+
+select * from service_rows
+union all by name
+select
+    {{ disclosure_key(['month', 'service_name', 'force_code']) }} as row_key,
+    *
+from all_services

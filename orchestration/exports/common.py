@@ -1,0 +1,68 @@
+"""What the exports share: reading the serving snapshot's published schema, and atomic writes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+TOTAL_CODE = "K04000001"  # England and Wales: force_code of the national total rows
+SCHEMA = "published"
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+@contextmanager
+def serving(serving_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the serving snapshot (it never blocks the pipeline)."""
+    if not Path(serving_db).exists():
+        raise FileNotFoundError(
+            f"{serving_db}: no serving snapshot yet. Run the pipeline (make pipeline) first."
+        )
+    con = duckdb.connect(str(serving_db), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_name from duckdb_tables() where schema_name = ? order by table_name",
+        [SCHEMA],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def read_published(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    return con.sql(f"select * from {SCHEMA}.{quote(table)}").pl()
+
+
+def snapshot_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    try:
+        rows = con.execute("select key, value from meta.snapshot_info").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {str(k): str(v) for k, v in rows}
+
+
+def contains_synthetic_data(info: dict[str, str]) -> bool:
+    return info.get("contains_synthetic_data", "").strip().lower() == "true"
+
+
+def temporary_path(final: Path) -> Path:
+    """A temporary file next to `final` (same directory, so the rename is atomic)."""
+    return final.with_name(f".{final.name}.tmp-{os.getpid()}")
+
+
+def replace_atomically(tmp: Path, final: Path) -> None:
+    """fsync the finished temporary file, then swap it in with one rename."""
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, final)
