@@ -83,7 +83,7 @@ P1_GROUPS = (
     *VIOLENCE_GROUPS,
     *(g for g, _ in OTHER_GROUPS if g not in VIOLENCE_GROUPS),
 )
-ROLLING_GROUPS = tuple(sorted((*VIOLENCE_GROUPS, *(g for g, _ in OTHER_GROUPS))))
+ROLLING_GROUPS = tuple(sorted({*VIOLENCE_GROUPS, *(g for g, _ in OTHER_GROUPS)}))
 HEADING_NOTES = {  # P1/P3 column headings as published: line breaks and [note N] markers
     TOTAL_GROUP: "Total recorded crime\n(excluding fraud)\n[note 2]",
     VIOLENCE_TOTAL: "Violence against\nthe person",
