@@ -132,7 +132,7 @@ def raw_load_floor(landing: Path) -> tuple[float, int]:
                         con.execute(
                             f"create table {table} as select * from {reader}('{file}', {options})"
                         )
-                    rows += con.execute(f"select count(*) from {table}").fetchone()[0]
+                    rows += con.execute(f"select count(*) from {table}").fetchall()[0][0]
             for i, file in enumerate(sorted(folder.glob("*.xlsx"))):
                 frame = pl.read_excel(
                     file, engine="calamine", has_header=False, infer_schema_length=0
@@ -231,7 +231,7 @@ def main() -> int:
         with duckdb.connect(str(run_dir / "serving" / "stalking.duckdb"), read_only=True) as c:
             crime_rows = c.execute(
                 "select sum(crimes) from marts.fct_recorded_crime_quarterly"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
         figures = {
             "scale": scale,
             "years": args.years,

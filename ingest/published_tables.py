@@ -1430,3 +1430,11 @@ def _rolling_note(good: pl.DataFrame) -> str | None:
         )
         note += f"; dates short of a month end were read as the month end: {details}"
     return note
+
+
+# The raw schema each reader returns, by source: raw/ stores exactly this.
+RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "home_office_prc": _HO_SCHEMA,
+    "ons_pfa_tables": _ONS_SCHEMA,
+    "ons_pfa_rolling": _ROLLING_SCHEMA,
+}

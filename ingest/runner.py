@@ -180,51 +180,10 @@ def empty_raw(source: str, key: bytes) -> pl.DataFrame:
     )
 
 
-# The raw schema of each published-table source, as ingest.published_tables returns it.
-PUBLISHED_RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "home_office_prc": {
-        "financial_year": pl.String,
-        "fy_quarter": pl.String,
-        "force_name": pl.String,
-        "force_code": pl.String,
-        "is_force": pl.Boolean,
-        "offence_code": pl.String,
-        "offence_description": pl.String,
-        "offence_group": pl.String,
-        "offence_subgroup": pl.String,
-        "offences": pl.Int64,
-        "_row_number": pl.Int64,
-        "_sheet": pl.String,
-    },
-    "ons_pfa_tables": {
-        "area_code": pl.String,
-        "area_name": pl.String,
-        "area_type": pl.String,
-        "period_end": pl.Date,
-        "offence_group": pl.String,
-        "offences": pl.Int64,
-        "offences_marker": pl.String,
-        "rate_per_1000": pl.Float64,
-        "rate_marker": pl.String,
-        "population": pl.Int64,
-        "_row_number": pl.Int64,
-        "_sheet": pl.String,
-    },
-    "ons_pfa_rolling": {
-        "period_end": pl.Date,
-        "area_name": pl.String,
-        "area_code": pl.String,
-        "area_type": pl.String,
-        "region": pl.String,
-        "offence_group": pl.String,
-        "offences": pl.Int64,
-        "_row_number": pl.Int64,
-    },
-}
-
-
 def empty_published_raw(source: str) -> pl.DataFrame:
-    return pl.DataFrame(schema={**PUBLISHED_RAW_SCHEMAS[source], "_submission_id": pl.String})
+    from ingest.published_tables import RAW_SCHEMAS
+
+    return pl.DataFrame(schema={**RAW_SCHEMAS[source], "_submission_id": pl.String})
 
 
 def _content_hash(rows: pl.DataFrame) -> str:

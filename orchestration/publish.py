@@ -68,7 +68,7 @@ def publish_snapshot(
         for schema, table in tables:
             target = f"{schema}.{_quote(table)}"
             con.execute(f"create table {target} as select * from wh.{schema}.{_quote(table)}")
-            count = con.execute(f"select count(*) from {target}").fetchone()
+            count = con.execute(f"select count(*) from {target}").fetchall()[0]
             counts[f"{schema}.{table}"] = count[0]
             doc = docs.get((schema, table))
             if doc:

@@ -45,7 +45,7 @@ def serving_snapshot(context: dg.AssetExecutionContext, data_dir: DataDirResourc
         synthetic = con.execute(
             "select coalesce(bool_or(is_synthetic), false) from meta.ingest_ledger "
             "where status in ('accepted', 'partially_accepted')"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     counts = publish_snapshot(
         paths.warehouse_db,
         paths.serving_db,

@@ -38,7 +38,7 @@ def export_parquet(serving_db: Path, out_dir: Path) -> dict[str, dict[str, objec
                 replace_atomically(tmp, final)
             finally:
                 tmp.unlink(missing_ok=True)
-            rows = con.execute(f"select count(*) from {SCHEMA}.{quote(table)}").fetchone()[0]
+            rows = con.execute(f"select count(*) from {SCHEMA}.{quote(table)}").fetchall()[0][0]
             written[table] = {"path": str(final), "rows": rows, "bytes": final.stat().st_size}
     for stale in out_dir.glob("*.parquet"):
         if stale.stem not in written:
