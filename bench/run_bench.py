@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -57,16 +56,30 @@ def env_for(data_dir: Path) -> dict[str, str]:
     }
 
 
+# Runs a command and prints the peak RSS of the largest process in its tree: a fresh parent
+# per run, because ru_maxrss of RUSAGE_CHILDREN only ever grows within one process.
+PEAK_WRAPPER = (
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(r.returncode)"
+)
+
+
 def timed_run(args: list[str], data_dir: Path) -> tuple[float, float]:
     """Wall seconds and the peak RSS (GiB) of the largest process in the run's tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    result = subprocess.run(args, env=env_for(data_dir), cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [PYTHON, "-c", PEAK_WRAPPER, *args],
+        env=env_for(data_dir),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-5000:])
         raise SystemExit(f"failed: {' '.join(args)}")
-    peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
     return seconds, peak_kb / 2**20
 
 
@@ -146,7 +159,13 @@ def raw_load_floor(landing: Path) -> tuple[float, int]:
 def add_one_force_quarter(data_dir: Path) -> Path:
     """A force resubmits its latest quarter with a few more crimes: one new file lands."""
     landing = data_dir / "landing" / "force_crimes"
-    latest = sorted(landing.glob("SYNTHETIC_force_crimes_E23000032_*.csv"))[-1]
+    standard = [
+        f
+        for f in sorted(landing.glob("SYNTHETIC_force_crimes_*.csv"))
+        if f.read_bytes().lstrip(b"\xef\xbb\xbf").startswith(b"force_code,crime_ref")
+    ]
+    force = standard[0].name.split("_")[3]
+    latest = sorted(f for f in standard if f"_{force}_" in f.name)[-1]
     text = latest.read_text(encoding="utf-8-sig").rstrip("\n").split("\n")
     extra = [line.replace(",", "-R,", 2).replace("-R,", ",", 1) for line in text[1:6]]
     target = landing / latest.name.replace(".csv", "_resubmitted.csv")
@@ -243,6 +262,10 @@ def main() -> int:
             "full_peak_gib": full_peak,
             "ratio": full_seconds / floor_seconds,
         }
+        print(
+            f"scale {scale}: full pipeline {full_seconds:.1f} s (floor {floor_seconds:.1f} s)",
+            flush=True,
+        )
         if incremental:
             add_one_force_quarter(run_dir)
             inc_seconds, inc_peak = timed_run([PYTHON, "-m", "orchestration.run_pipeline"], run_dir)

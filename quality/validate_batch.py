@@ -67,3 +67,24 @@ def validate_frame(source: str, frame: pl.DataFrame) -> BatchResult:
         for r in result.results
     ]
     return BatchResult(source, frame.height, bool(result.success), outcomes)
+
+
+def merge_results(source: str, results: list[BatchResult]) -> BatchResult:
+    """One result for a batch validated in chunks: an expectation is met if met in every
+    chunk; unexpected counts add up."""
+    merged: dict[tuple[str, str | None], ExpectationOutcome] = {}
+    for result in results:
+        for o in result.outcomes:
+            seen = merged.setdefault(
+                (o.expectation, o.column),
+                ExpectationOutcome(o.expectation, o.column, True, None),
+            )
+            seen.success = seen.success and o.success
+            if o.unexpected_count is not None:
+                seen.unexpected_count = (seen.unexpected_count or 0) + o.unexpected_count
+    return BatchResult(
+        source,
+        sum(r.rows for r in results),
+        all(r.success for r in results),
+        list(merged.values()),
+    )
