@@ -348,7 +348,11 @@ def write_docs(f: dict, growth: list[dict]) -> None:
         ]
         lines += [f"| {q[1] * 1000:.0f} | `{q[0]}` |" for q in queries[:15]]
         lines.append("")
-    (ROOT / "docs" / "PERFORMANCE.md").write_text("\n".join(lines) + "\n")
+    page = ROOT / "docs" / "PERFORMANCE.md"
+    analysis = ""  # the hand-written analysis below the figures survives a rerun
+    if page.exists() and "\n## Analysis" in page.read_text():
+        analysis = page.read_text()[page.read_text().index("\n## Analysis") + 1 :]
+    page.write_text("\n".join(lines) + "\n" + analysis)
     if growth:
         table = [
             "| scale | crimes | full pipeline (s) | peak (GiB) | floor (s) | ratio |",
