@@ -42,7 +42,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo-data: install
-	$(BIN)/python -m ingest.synthetic --seed $(SEED) --scale $(SCALE) --years $(YEARS)
+	$(BIN)/python -m synthetic --seed $(SEED) --scale $(SCALE) --years $(YEARS)
 
 pipeline: install
 	$(BIN)/python -m orchestration.run_pipeline

@@ -93,7 +93,7 @@ def generate(landing_root: Path, scale: float, years: int, seed: int) -> dict:
         [
             PYTHON,
             "-m",
-            "ingest.synthetic",
+            "synthetic",
             "--seed",
             str(seed),
             "--scale",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.automation import landing_sensor, quarterly_publication
-from orchestration.exports.assets import export_assets
+from orchestration.export_assets import export_assets
 from orchestration.ingest_assets import ingest_assets, ingest_checks, ingest_records
 from orchestration.jobs import full_pipeline
 from orchestration.resources import make_resources

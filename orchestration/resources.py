@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt import DbtCliResource
 
 from ingest.settings import DBT_PROJECT_DIR, DataPaths, data_dir
-
-# The dbt next to this interpreter: outside an activated venv, PATH may have none.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+from orchestration.dbt_manifest import DBT_EXECUTABLE, dbt_project
 
 
 class DataDirResource(dg.ConfigurableResource):

@@ -7,51 +7,11 @@ its asset materialisations and check results show in `make ui` afterwards.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from ingest.settings import DBT_PROJECT_DIR, data_paths
-
-
-def _project_files() -> list[Path]:
-    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
-        files += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
-    return files
-
-
-def prepare_dbt_manifest() -> None:
-    """dagster-dbt needs target/manifest.json before the definitions load. Parse only when
-    the project changed since the last parse, into a private folder, then swap the manifest
-    in atomically: concurrent runs (tests, a sensor) never read a half-written manifest."""
-    from orchestration.resources import DBT_EXECUTABLE
-
-    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    if manifest.exists() and manifest.stat().st_mtime >= max(
-        p.stat().st_mtime for p in _project_files()
-    ):
-        return
-    with tempfile.TemporaryDirectory(dir=DBT_PROJECT_DIR / "target") as private:
-        subprocess.run(
-            [
-                DBT_EXECUTABLE,
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                private,
-                "--no-partial-parse",
-            ],
-            check=True,
-            cwd=DBT_PROJECT_DIR,  # dbt-duckdb resolves seed paths against the working directory
-        )
-        os.replace(Path(private) / "manifest.json", manifest)
+from ingest.settings import data_paths
+from orchestration.dbt_manifest import prepare_manifest
 
 
 def main() -> int:
@@ -61,7 +21,7 @@ def main() -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     paths.dagster_home.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    prepare_dbt_manifest()
+    prepare_manifest()
 
     import dagster as dg
 

@@ -6,8 +6,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.publish import publish_snapshot
-from orchestration.resources import DataDirResource, dbt_project
+from orchestration.dbt_manifest import dbt_project, prepare_manifest
+from orchestration.resources import DataDirResource
+from publish.snapshot import publish_snapshot
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -21,7 +22,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path,
+    manifest=prepare_manifest(),
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(),
 )

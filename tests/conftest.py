@@ -50,7 +50,7 @@ def generate(
         [
             sys.executable,
             "-m",
-            "ingest.synthetic",
+            "synthetic",
             "--seed",
             str(seed),
             "--scale",

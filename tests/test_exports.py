@@ -1,4 +1,4 @@
-"""The exports (orchestration/exports), called directly on the demo pipeline's serving file:
+"""The exports (publish/exports), called directly on the demo pipeline's serving file:
 Parquet per published table, the accessible spreadsheet, and the service-demand report; and
 that the pipeline's own run materialised them as Dagster assets."""
 
@@ -16,9 +16,9 @@ import openpyxl
 import polars as pl
 import pytest
 
-from orchestration.exports.parquet import export_parquet
-from orchestration.exports.report import export_report
-from orchestration.exports.spreadsheet import export_spreadsheet
+from publish.exports.parquet import export_parquet
+from publish.exports.report import export_report
+from publish.exports.spreadsheet import export_spreadsheet
 
 pytestmark = pytest.mark.xdist_group("demo_pipeline")
 

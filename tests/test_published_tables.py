@@ -23,7 +23,7 @@ from ingest.published_tables import (
     resolve_force_name,
 )
 from ingest.settings import PROJECT_ROOT, SEEDS_DIR
-from ingest.synthetic.published import write_synthetic_published_tables
+from synthetic.published import write_synthetic_published_tables
 
 REAL_ROLLING = PROJECT_ROOT.parent / "shared" / "realdata" / "rec-crime-pfa.csv"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ingest.settings import DBT_PROJECT_DIR, PROJECT_ROOT
-from orchestration.data_dictionary import README, SCHEMAS, dictionary_markdown, render
+from publish.data_dictionary import README, SCHEMAS, dictionary_markdown, render
 
 
 def test_readme_shows_the_two_commands_first():
@@ -18,7 +18,7 @@ def test_data_dictionary_matches_the_dbt_descriptions():
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"  # `make test` runs dbt parse first
     text = README.read_text()
     assert render(text, dictionary_markdown(manifest)) == text, (
-        "README data dictionary is stale: run `python -m orchestration.data_dictionary`"
+        "README data dictionary is stale: run `python -m publish.data_dictionary`"
     )
     models = [
         n

@@ -22,9 +22,9 @@ import pytest
 import yaml
 
 from ingest.settings import SEEDS_DIR
-from ingest.synthetic import FinancialQuarter, GeneratorConfig, generate, latest_complete_quarter
-from ingest.synthetic.__main__ import main
-from ingest.synthetic.periods import quarters_ending
+from synthetic import FinancialQuarter, GeneratorConfig, generate, latest_complete_quarter
+from synthetic.__main__ import main
+from synthetic.periods import quarters_ending
 
 SEED = 7
 SCALE = 0.02
@@ -40,14 +40,14 @@ DATE_COLUMNS = {
     "decision_date",
 }
 DATETIME_COLUMNS = {"contact_datetime"}
-HOOK = "ingest.synthetic.published"
+HOOK = "synthetic.published"
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
 class HookSpy(types.ModuleType):
-    """Stands in for ingest.synthetic.published and records what the generator hands it."""
+    """Stands in for synthetic.published and records what the generator hands it."""
 
     def __init__(self) -> None:
         super().__init__(HOOK)

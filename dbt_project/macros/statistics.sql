@@ -4,7 +4,7 @@
     Every macro renders a DuckDB SQL expression. Arguments are SQL expressions (column names
     or cheap expressions: most are repeated in the rendered SQL). `level` is the literal 95
     or 99.8 (two-sided confidence level, per cent). Methods, formulas and references:
-    docs/STATISTICS_METHODS.md and shared/design/STATISTICS.md (Intervals, Comparing a force).
+    docs/STATISTICS_METHODS.md and docs/STATISTICS.md (Intervals, Comparing a force).
     Tested against scipy and statsmodels in tests/test_statistics_macros.py.
 -#}
 

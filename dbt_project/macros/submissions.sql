@@ -42,10 +42,12 @@
         submission of the source; on an incremental run only those not yet loaded. Always
         the source's empty _schema file too, so the list is never empty. Listing the files
         (rather than a glob) means an incremental run reads only what is new. -#}
+    {#- Only while models run: `dbt parse`, `compile` and `docs generate` on an empty data
+        dir have no ledger to ask, so they see the schema file alone. -#}
     {%- set ledger = ref('stg_ingest__ledger') -%}
     {%- set folder = var('data_dir') ~ '/raw/' ~ source_name -%}
     {%- set files = [folder ~ '/_schema/part.parquet'] -%}
-    {%- if execute -%}
+    {%- if execute and flags.WHICH in ('run', 'build') and load_relation(ledger) is not none -%}
         {%- set query -%}
             select file_sha256 from {{ ledger }}
             where source = '{{ source_name }}' and is_usable

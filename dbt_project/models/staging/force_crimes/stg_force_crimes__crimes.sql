@@ -1,6 +1,8 @@
 -- One row per crime in a usable submission; references are keyed hashes from ingest.
 -- Incremental: each run reads only the submissions it has not loaded yet (national volume is
--- millions of rows; a new force-quarter file is thousands).
+-- millions of rows; a new force-quarter file is thousands), so it lists its files rather than
+-- reading the source's glob; this line records the lineage from raw/force_crimes:
+-- depends_on: {{ source('raw', 'force_crimes') }}
 {{ config(
     materialized='incremental',
     unique_key='submission_id',

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.common import ForceTable, stream
-from ingest.synthetic.crimes import PHA_ACTS
-from ingest.synthetic.periods import FinancialQuarter
+from synthetic.common import ForceTable, stream
+from synthetic.crimes import PHA_ACTS
+from synthetic.periods import FinancialQuarter
 
 STANDARD_COLUMNS = (
     "cps_area",

@@ -1,6 +1,6 @@
 """Write the README's data dictionary from the dbt project's own descriptions.
 
-`python -m orchestration.data_dictionary` regenerates the section between the README markers
+`python -m publish.data_dictionary` regenerates the section between the README markers
 from dbt_project/target/manifest.json (run `dbt parse` first); tests/test_readme.py fails when
 the README has drifted from the models' YAML, so the dictionary cannot go stale.
 """
@@ -18,7 +18,7 @@ README = PROJECT_ROOT / "README.md"
 START, END = "<!-- data-dictionary:start -->", "<!-- data-dictionary:end -->"
 SCHEMAS = ("published", "meta")
 INTRO = (
-    "Generated from the dbt models' descriptions (`python -m orchestration.data_dictionary`). "
+    "Generated from the dbt models' descriptions (`python -m publish.data_dictionary`). "
     "`published.*` is what may leave the building; `meta.*` describes what arrived. Each "
     "`published` table mirrors the `marts` table of the same name, which holds exact counts "
     "for restricted use."

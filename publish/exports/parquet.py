@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.exports.common import (
+from publish.exports.common import (
     SCHEMA,
     published_tables,
     quote,

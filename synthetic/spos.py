@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.common import labels, pick_index, stream
+from synthetic.common import labels, pick_index, stream
 
 ORDER_TYPES = ("interim", "full")
 DECISIONS = ("granted", "refused", "withdrawn", "pending")

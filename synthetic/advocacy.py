@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.common import ForceTable, stream
-from ingest.synthetic.params import STALKING_TREND_PER_YEAR, quarter_multiplier
-from ingest.synthetic.periods import FinancialQuarter
+from synthetic.common import ForceTable, stream
+from synthetic.params import STALKING_TREND_PER_YEAR, quarter_multiplier
+from synthetic.periods import FinancialQuarter
 
 STANDARD_COLUMNS = (
     "service_name",

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.common import ForceTable, stream
-from ingest.synthetic.periods import FinancialQuarter
+from synthetic.common import ForceTable, stream
+from synthetic.periods import FinancialQuarter
 
 # National calibration (see docs/SYNTHETIC_DATA.md).
 NATIONAL_SH_CRIMES_PER_YEAR = 600_000  # stalking and harassment subgroup, 43 forces, 2025/26

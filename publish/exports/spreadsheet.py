@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from orchestration.exports.common import (
+from publish.exports.common import (
     TOTAL_CODE,
     contains_synthetic_data,
     read_published,

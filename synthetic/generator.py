@@ -22,8 +22,8 @@ import polars as pl
 from tqdm import tqdm
 
 from ingest.settings import DataPaths, data_paths
-from ingest.synthetic import advocacy, cps, helpline, spos
-from ingest.synthetic.common import (
+from synthetic import advocacy, cps, helpline, spos
+from synthetic.common import (
     GENERATOR_VERSION,
     SYNTHETIC_PREFIX,
     day_number,
@@ -31,22 +31,22 @@ from ingest.synthetic.common import (
     load_stalking_subcodes,
     stream,
 )
-from ingest.synthetic.crimes import OFFENCES, PHA_ACTS, STANDARD_COLUMNS, generate_force_crimes
-from ingest.synthetic.params import force_parameters
-from ingest.synthetic.periods import FinancialQuarter, latest_complete_quarter, quarters_ending
-from ingest.synthetic.profiles import STANDARD_PROFILE, Profile, assign_profiles, load_profiles
-from ingest.synthetic.writers import SYNTHETIC_NOTICE, landing_file, write_export, write_text
+from synthetic.crimes import OFFENCES, PHA_ACTS, STANDARD_COLUMNS, generate_force_crimes
+from synthetic.params import force_parameters
+from synthetic.periods import FinancialQuarter, latest_complete_quarter, quarters_ending
+from synthetic.profiles import STANDARD_PROFILE, Profile, assign_profiles, load_profiles
+from synthetic.writers import SYNTHETIC_NOTICE, landing_file, write_export, write_text
 
 log = logging.getLogger(__name__)
 
 SOURCES = ("force_crimes", "force_spos", "cps_returns", "helpline_contacts", "advocacy_caseload")
-PUBLISHED_HOOK_MODULE = "ingest.synthetic.published"
+PUBLISHED_HOOK_MODULE = "synthetic.published"
 
 LANDING_README = """\
 SYNTHETIC DATA - NOT REAL
 
 Every file in this landing area whose name begins with SYNTHETIC_ was written by the project's
-synthetic demo-data generator (python -m ingest.synthetic). The crimes, people, names, dates of
+synthetic demo-data generator (python -m synthetic). The crimes, people, names, dates of
 birth, references, orders, prosecutions, helpline contacts and advocacy caseloads they hold are
 invented. They describe no real person or case and must never be presented as statistics.
 
@@ -423,7 +423,7 @@ def generate(config: GeneratorConfig) -> GenerationResult:
 
 
 def _call_published_hook(landing: Path, counts: pl.DataFrame, seed: int) -> str:
-    """Hand the crime counts to ingest.synthetic.published (written separately) if present."""
+    """Hand the crime counts to synthetic.published (written separately) if present."""
     try:
         module = importlib.import_module(PUBLISHED_HOOK_MODULE)
     except ImportError as error:

@@ -7,10 +7,10 @@ import time
 
 import dagster as dg
 
-from orchestration.exports.parquet import export_parquet
-from orchestration.exports.report import export_report
-from orchestration.exports.spreadsheet import export_spreadsheet
 from orchestration.resources import DataDirResource
+from publish.exports.parquet import export_parquet
+from publish.exports.report import export_report
+from publish.exports.spreadsheet import export_spreadsheet
 
 SERVING_SNAPSHOT = dg.AssetKey(["serving", "snapshot"])
 

@@ -1,4 +1,4 @@
-"""CLI: python -m ingest.synthetic --seed 42 --scale 1.0 --years 2 [--end-quarter 2026/27-Q2]
+"""CLI: python -m synthetic --seed 42 --scale 1.0 --years 2 [--end-quarter 2026/27-Q2]
 [--data-dir DIR] [--clean] [--no-progress]"""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.synthetic.generator import GeneratorConfig, generate
-from ingest.synthetic.periods import FinancialQuarter, latest_complete_quarter
+from synthetic.generator import GeneratorConfig, generate
+from synthetic.periods import FinancialQuarter, latest_complete_quarter
 
 
 def _quarter(text: str) -> FinancialQuarter:
@@ -37,7 +37,7 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m ingest.synthetic",
+        prog="python -m synthetic",
         description=(
             "Write deterministic SYNTHETIC demo data for every source into "
             "<data-dir>/landing/<source>/ and the planted truth into <data-dir>/synthetic_truth/."

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.common import (
+from synthetic.common import (
     RELATIONSHIPS,
     SEXES,
     day_number,
@@ -19,13 +19,13 @@ from ingest.synthetic.common import (
     unique_ids,
     yes_no,
 )
-from ingest.synthetic.names import full_names
-from ingest.synthetic.params import (
+from synthetic.names import full_names
+from synthetic.params import (
     HARASSMENT_TREND_PER_YEAR,
     STALKING_TREND_PER_YEAR,
     quarter_multiplier,
 )
-from ingest.synthetic.periods import FinancialQuarter
+from synthetic.periods import FinancialQuarter
 
 OFFENCES = ("8Q", "8L", "8M", "8R")
 RISK_LEVELS = ("not_assessed", "standard", "medium", "high")

@@ -2,13 +2,13 @@
 helpline contacts, advocacy caseload), in the national standard and legacy export profiles,
 with the planted truth (courses of conduct, force parameters) kept outside landing/.
 
-    python -m ingest.synthetic --seed 42 --scale 1.0 --years 2
+    python -m synthetic --seed 42 --scale 1.0 --years 2
 
 Everything written is marked SYNTHETIC. See docs/SYNTHETIC_DATA.md.
 """
 
-from ingest.synthetic.generator import GenerationResult, GeneratorConfig, generate
-from ingest.synthetic.periods import FinancialQuarter, latest_complete_quarter
+from synthetic.generator import GenerationResult, GeneratorConfig, generate
+from synthetic.periods import FinancialQuarter, latest_complete_quarter
 
 __all__ = [
     "FinancialQuarter",

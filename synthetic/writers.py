@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.common import SYNTHETIC_PREFIX
-from ingest.synthetic.profiles import Profile, nest_json, render
-from ingest.synthetic.xlsx import Sheet, write_xlsx
+from synthetic.common import SYNTHETIC_PREFIX
+from synthetic.profiles import Profile, nest_json, render
+from synthetic.xlsx import Sheet, write_xlsx
 
 SYNTHETIC_NOTICE = (
     "All records in this file are invented by the synthetic demo-data generator. They describe "

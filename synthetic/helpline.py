@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.common import (
+from synthetic.common import (
     AGE_BANDS,
     RELATIONSHIPS,
     SEXES,
@@ -17,8 +17,8 @@ from ingest.synthetic.common import (
     stream,
     yes_no,
 )
-from ingest.synthetic.params import quarter_multiplier
-from ingest.synthetic.periods import FinancialQuarter
+from synthetic.params import quarter_multiplier
+from synthetic.periods import FinancialQuarter
 
 STANDARD_COLUMNS = (
     "contact_id",

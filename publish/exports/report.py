@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.exports.common import (
+from publish.exports.common import (
     TOTAL_CODE,
     contains_synthetic_data,
     read_published,

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 import yaml
 
-from ingest.synthetic.common import ForceTable, stream
+from synthetic.common import ForceTable, stream
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
 

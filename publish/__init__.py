@@ -1,0 +1,1 @@
+"""Everything downstream of the warehouse: snapshots, releases, exports, shorthand, dictionary."""

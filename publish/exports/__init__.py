@@ -1,0 +1,1 @@
+"""Public exports of a release: Parquet, the accessible spreadsheet, the HTML report."""
