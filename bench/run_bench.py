@@ -247,7 +247,7 @@ def main() -> int:
         run_dir = work / "run"
         fresh_data_dir(landing_root, run_dir)
         full_seconds, full_peak = timed_run([PYTHON, "-m", "orchestration.run_pipeline"], run_dir)
-        with duckdb.connect(str(run_dir / "serving" / "stalking.duckdb"), read_only=True) as c:
+        with duckdb.connect(str(run_dir / "serving" / "public.duckdb"), read_only=True) as c:
             crime_rows = c.execute(
                 "select sum(crimes) from marts.fct_recorded_crime_quarterly"
             ).fetchall()[0][0]

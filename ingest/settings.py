@@ -55,8 +55,24 @@ class DataPaths:
         return self.root / "warehouse" / "stalking.duckdb"
 
     @property
+    def public_db(self) -> Path:
+        """The latest public release: published, reference and release schemas only."""
+        return self.root / "serving" / "public.duckdb"
+
+    @property
+    def restricted_db(self) -> Path:
+        """Exact counts (marts) and meta (ledger, quarantine): owner-only, never public."""
+        return self.root / "serving" / "restricted.duckdb"
+
+    @property
     def serving_db(self) -> Path:
-        return self.root / "serving" / "stalking.duckdb"
+        """Deprecated name of `public_db`, kept while callers move over."""
+        return self.public_db
+
+    @property
+    def releases(self) -> Path:
+        """One folder per immutable release: releases/<release_id>/."""
+        return self.root / "releases"
 
     @property
     def exports(self) -> Path:

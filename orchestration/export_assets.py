@@ -1,4 +1,4 @@
-"""The exports as Dagster assets, downstream of the serving snapshot (serving/stalking.duckdb).
+"""The exports as Dagster assets, downstream of the serving snapshot (serving/public.duckdb).
 
 Each asset reads only the snapshot's published schema and writes under exports/ in the data
 directory; the work is done by plain functions (parquet.py, spreadsheet.py, report.py)."""

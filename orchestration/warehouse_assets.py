@@ -35,7 +35,7 @@ def warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     key=dg.AssetKey(["serving", "snapshot"]),
     deps=[warehouse],
     group_name="publish",
-    description="serving/stalking.duckdb: aggregate schemas copied and swapped in atomically.",
+    description="serving/public.duckdb: aggregate schemas copied and swapped in atomically.",
     kinds={"duckdb"},
 )
 def serving_snapshot(context: dg.AssetExecutionContext, data_dir: DataDirResource):

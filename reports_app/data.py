@@ -45,7 +45,7 @@ def data_dir() -> Path:
 
 
 def serving_path() -> Path:
-    return data_dir().resolve() / "serving" / "stalking.duckdb"
+    return data_dir().resolve() / "serving" / "public.duckdb"
 
 
 def exports_dir() -> Path:

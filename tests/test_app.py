@@ -41,7 +41,7 @@ pytestmark = pytest.mark.xdist_group("demo_pipeline")
 
 
 def has_published(root: Path) -> bool:
-    with duckdb.connect(str(root / "serving" / "stalking.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(root / "serving" / "public.duckdb"), read_only=True) as con:
         rows = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'published'"
         ).fetchall()
@@ -142,8 +142,8 @@ def test_public_view_fails_clearly_without_a_published_schema(
 ):
     copy = tmp_path / "data"
     (copy / "serving").mkdir(parents=True)
-    shutil.copy(demo_pipeline.root / "serving" / "stalking.duckdb", copy / "serving")
-    with duckdb.connect(str(copy / "serving" / "stalking.duckdb")) as con:
+    shutil.copy(demo_pipeline.root / "serving" / "public.duckdb", copy / "serving")
+    with duckdb.connect(str(copy / "serving" / "public.duckdb")) as con:
         con.execute("drop schema if exists published cascade")
     monkeypatch.setenv("STALKING_DATA_DIR", str(copy))
     app_env("public")
@@ -164,7 +164,7 @@ def test_restricted_view_shows_exact_counts(demo_pipeline, app_env):
     at = open_page("justice_outcomes", {"force": "K04000001", "period": "2025/26"})
     attrition = next(f for f in frames(at) if "step" in f.columns)
     with duckdb.connect(
-        str(demo_pipeline.root / "serving" / "stalking.duckdb"), read_only=True
+        str(demo_pipeline.root / "serving" / "public.duckdb"), read_only=True
     ) as con:
         crimes = con.execute(
             "select sum(crimes) from marts.fct_recorded_crime_quarterly "
@@ -251,7 +251,7 @@ def test_hex_layout_places_every_force_once(demo_pipeline):
     assert len(layout) == 43 and layout["force_code"].is_unique
     assert not layout.duplicated(["q", "r"]).any()
     with duckdb.connect(
-        str(demo_pipeline.root / "serving" / "stalking.duckdb"), read_only=True
+        str(demo_pipeline.root / "serving" / "public.duckdb"), read_only=True
     ) as con:
         forces = {
             r[0]

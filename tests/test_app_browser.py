@@ -47,7 +47,7 @@ def free_port() -> int:
 
 
 def has_published(root: Path) -> bool:
-    with duckdb.connect(str(root / "serving" / "stalking.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(root / "serving" / "public.duckdb"), read_only=True) as con:
         rows = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'published'"
         ).fetchall()

@@ -304,7 +304,7 @@ def test_resubmission_replaces_the_period_and_is_flagged(tmp_path):
     second.append("Kent,R-99,2025-06-01,8Q,,V-99,,,F,,,stranger,N,N,Y,high,N,0,")
     (landing / "kent_q1_v2.csv").write_text(STANDARD_HEADER + "\n" + "\n".join(second) + "\n")
     run_pipeline(data_dir)
-    with duckdb.connect(str(data_dir / "serving" / "stalking.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(data_dir / "serving" / "public.duckdb"), read_only=True) as con:
         cells = {
             r[0]: (r[1], r[2])
             for r in con.execute(

@@ -210,7 +210,7 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
     shutil.copytree(data_dir / "landing", clean_dir / "landing")
     run_pipeline(clean_dir)
     assert published_fingerprint(
-        clean_dir / "serving" / "stalking.duckdb"
+        clean_dir / "serving" / "public.duckdb"
     ) == published_fingerprint(paths.serving_db)
 
 

@@ -89,7 +89,7 @@ st.subheader("Download every table")
 schema = stats_schema()
 st.write(
     f"Each table of the `{schema}` schema in this snapshot, as CSV. Researchers can also open "
-    "the snapshot directly: `duckdb -readonly serving/stalking.duckdb`."
+    "the snapshot directly: `duckdb -readonly serving/public.duckdb`."
 )
 
 
