@@ -19,12 +19,13 @@ YEARS ?= 2
 DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt_project --profiles-dir $(CURDIR)/dbt_project
 
-.PHONY: help install install-test demo-data pipeline app ui demo lint test docs bench clean-data
+.PHONY: help install install-test dbt-manifest demo-data pipeline app ui demo lint test test-fast \
+	docs docs-serve bench clean-data
 
 help:
 	@echo "make demo   install, generate synthetic demo extracts, run the pipeline, start the app"
 	@echo "make test   install with test extras, lint, run the tests"
-	@echo "other: install demo-data pipeline app ui lint docs bench clean-data"
+	@echo "other: install demo-data pipeline app ui lint test-fast docs docs-serve bench clean-data"
 	@echo "data dir: $(STALKING_DATA_DIR)"
 
 $(VENV)/.installed: pyproject.toml
@@ -51,8 +52,11 @@ app: install
 	$(BIN)/streamlit run reports_app/app.py --server.port $(STREAMLIT_SERVER_PORT) \
 		--server.headless true
 
-ui: install
-	cd dbt_project && $(DBT) parse --quiet $(DBT_DIRS)
+# The dbt manifest the Dagster definitions load: prepared on demand, in one place.
+dbt-manifest: install
+	$(BIN)/python -m orchestration.dbt_manifest
+
+ui: dbt-manifest
 	$(BIN)/dagster dev -w workspace.yaml
 
 demo: install demo-data pipeline app
@@ -62,14 +66,22 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
 
-test: install-test lint
+test: install-test lint dbt-manifest
 	mkdir -p $(STALKING_DATA_DIR)
-	cd dbt_project && $(DBT) parse --quiet $(DBT_DIRS)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# Unit tests and fast integration tests: no full pipeline run, no browser.
+test-fast: install-test dbt-manifest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow"
+
+# dbt's documentation site, generated into dbt_project/target/ (works on an empty data dir).
 docs: install
 	mkdir -p $(STALKING_DATA_DIR)/warehouse
-	cd dbt_project && $(DBT) docs generate $(DBT_DIRS) && $(DBT) docs serve $(DBT_DIRS) --port 8080
+	cd dbt_project && $(DBT) docs generate $(DBT_DIRS)
+	@echo "dbt docs generated in dbt_project/target/; browse them with: make docs-serve"
+
+docs-serve: docs
+	cd dbt_project && $(DBT) docs serve $(DBT_DIRS) --port 8080 --no-browser
 
 bench: install-test
 	$(BIN)/python -m bench.run_bench

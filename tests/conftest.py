@@ -98,3 +98,14 @@ def demo_pipeline(tmp_path_factory) -> DataPaths:
 def fixed_key(monkeypatch):
     monkeypatch.setenv("STALKING_PSEUDONYMISATION_KEY", TEST_KEY)
     return TEST_KEY.encode()
+
+
+# Fixtures that run the whole pipeline: a test that uses one is slow (left out of `make
+# test-fast`) whether or not it says so.
+PIPELINE_FIXTURES = {"demo_pipeline"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
