@@ -156,6 +156,50 @@ def raw_load_floor(landing: Path) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
+def _header_shape(file: Path) -> tuple[str, bytes]:
+    """Files that a single scan can read together: same folder, type and header line."""
+    with file.open("rb") as handle:
+        return file.suffix, handle.readline().lstrip(b"\xef\xbb\xbf").strip()
+
+
+def tight_load_floor(landing: Path) -> tuple[float, int]:
+    """The least that reading these bytes costs: DuckDB reading every landed CSV and JSON
+    Lines file in one call per header shape (not one call per file), calamine every
+    workbook, all materialised as tables. The pipeline's ratio to this is the honest one."""
+    started = time.perf_counter()
+    rows = 0
+    with duckdb.connect(":memory:") as con:
+        for folder in sorted(p for p in landing.iterdir() if p.is_dir()):
+            groups: dict[tuple[str, bytes], list[str]] = {}
+            for file in sorted(folder.iterdir()):
+                if file.suffix in (".csv", ".jsonl"):
+                    groups.setdefault(_header_shape(file), []).append(str(file))
+            for i, ((suffix, header), files) in enumerate(sorted(groups.items())):
+                table = f"{folder.name}_{suffix[1:]}_{i}"
+                if suffix == ".jsonl":
+                    scan = f"read_json({files!r}, format = 'newline_delimited')"
+                else:
+                    try:
+                        header.decode("utf-8")
+                        encoding = "utf-8"
+                    except UnicodeDecodeError:
+                        encoding = "latin-1"
+                    scan = (
+                        f"read_csv({files!r}, all_varchar = true, ignore_errors = true, "
+                        f"null_padding = true, encoding = '{encoding}')"
+                    )
+                con.execute(f"create table {table} as select * from {scan}")
+                rows += con.execute(f"select count(*) from {table}").fetchall()[0][0]
+            for i, file in enumerate(sorted(folder.glob("*.xlsx"))):
+                frame = pl.read_excel(
+                    file, engine="calamine", has_header=False, infer_schema_length=0
+                )
+                con.register("sheet", frame)
+                con.execute(f"create table {folder.name}_xlsx_{i} as select * from sheet")
+                rows += frame.height
+    return time.perf_counter() - started, rows
+
+
 def add_one_force_quarter(data_dir: Path) -> Path:
     """A force resubmits its latest quarter with a few more crimes: one new file lands."""
     landing = data_dir / "landing" / "force_crimes"
@@ -244,6 +288,7 @@ def main() -> int:
         generate(landing_root, scale, args.years, args.seed)
         crimes = sum(1 for _ in (landing_root / "landing" / "force_crimes").iterdir())
         floor_seconds, floor_rows = raw_load_floor(landing_root / "landing")
+        tight_seconds, tight_rows = tight_load_floor(landing_root / "landing")
         run_dir = work / "run"
         fresh_data_dir(landing_root, run_dir)
         full_seconds, full_peak = timed_run([PYTHON, "-m", "orchestration.run_pipeline"], run_dir)
@@ -261,6 +306,9 @@ def main() -> int:
             "full_seconds": full_seconds,
             "full_peak_gib": full_peak,
             "ratio": full_seconds / floor_seconds,
+            "tight_floor_seconds": tight_seconds,
+            "tight_floor_rows": tight_rows,
+            "tight_ratio": full_seconds / tight_seconds,
         }
         print(
             f"scale {scale}: full pipeline {full_seconds:.1f} s (floor {floor_seconds:.1f} s)",
@@ -297,12 +345,14 @@ def print_report(f: dict) -> None:
     )
     print(f"{'step':<44}{'seconds':>10}{'peak GiB':>10}")
     print(f"{'raw DuckDB load of the landed files (floor)':<44}{f['floor_seconds']:>10.1f}")
+    print(f"{'one scan per header shape (tight floor)':<44}{f['tight_floor_seconds']:>10.1f}")
     print(f"{'full pipeline from empty':<44}{f['full_seconds']:>10.1f}{f['full_peak_gib']:>10.2f}")
     print(
         f"{'incremental run, one new force-quarter file':<44}"
         f"{f['incremental_seconds']:>10.1f}{f['incremental_peak_gib']:>10.2f}"
     )
     print(f"ratio full pipeline / floor: {f['ratio']:.1f}x")
+    print(f"ratio full pipeline / tight floor: {f['tight_ratio']:.1f}x (target < 6x)")
     queries = f.get("app_queries") or []
     if queries:
         worst = max(q[1] for q in queries)
@@ -327,13 +377,17 @@ def write_docs(f: dict, growth: list[dict]) -> None:
         "",
         "| step | seconds | peak memory (GiB) | target |",
         "|---|---:|---:|---|",
-        f"| raw DuckDB load of the same files (floor) | {f['floor_seconds']:.1f} | | |",
+        f"| raw DuckDB load of the same files, a table per file (floor) | "
+        f"{f['floor_seconds']:.1f} | | |",
+        f"| one scan per header shape, calamine per workbook (tight floor) | "
+        f"{f['tight_floor_seconds']:.1f} | | |",
         f"| full pipeline from empty | {f['full_seconds']:.1f} | {f['full_peak_gib']:.2f} "
         "| < 180 s, < 4 GiB |",
         f"| incremental run after one new force-quarter file | "
         f"{f['incremental_seconds']:.1f} | {f['incremental_peak_gib']:.2f} | < 20 s |",
         "",
-        f"Ratio of the full pipeline to the floor: **{f['ratio']:.1f}x** (target < 15x).",
+        f"Ratio of the full pipeline to the floor: **{f['ratio']:.1f}x**; to the tight floor: "
+        f"**{f['tight_ratio']:.1f}x** (target < 6x).",
         "",
     ]
     if queries:
