@@ -12,18 +12,20 @@ from orchestration.dbt_manifest import DBT_EXECUTABLE, dbt_project
 
 
 class DataDirResource(dg.ConfigurableResource):
-    """Where the pipeline's zones live (STALKING_DATA_DIR, default ./data)."""
+    """Where the pipeline's zones live. `root` may be set in run config; otherwise it is read
+    from STALKING_DATA_DIR (default ./data) when a run uses it, not when the code loads, so a
+    long-lived code location (`make ui`, the sensor) follows the environment of each run."""
 
-    root: str
+    root: str | None = None
 
     @property
     def paths(self) -> DataPaths:
-        return DataPaths(Path(self.root)).ensure()
+        return DataPaths(Path(self.root) if self.root else data_dir()).ensure()
 
 
 def make_resources() -> dict[str, object]:
     return {
-        "data_dir": DataDirResource(root=str(data_dir())),
+        "data_dir": DataDirResource(),
         "dbt": DbtCliResource(
             project_dir=dbt_project,
             dbt_executable=DBT_EXECUTABLE,
