@@ -57,6 +57,7 @@ dbt-manifest: install
 	$(BIN)/python -m orchestration.dbt_manifest
 
 ui: dbt-manifest
+	mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster dev -w workspace.yaml
 
 demo: install demo-data pipeline app
