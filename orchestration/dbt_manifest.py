@@ -19,8 +19,11 @@ from dagster_dbt import DbtProject
 
 from ingest.settings import DBT_PROJECT_DIR
 
-# The dbt next to this interpreter: outside an activated venv, PATH may have none.
+# The dbt next to this interpreter: outside an activated venv, PATH may have none. dagster-dbt's
+# own calls (prepare_if_dev() under `dagster dev`) look for `dbt` on PATH, so put it there too.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+if str(Path(DBT_EXECUTABLE).parent) not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([str(Path(DBT_EXECUTABLE).parent), os.environ["PATH"]])
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
