@@ -127,10 +127,13 @@ def suppressed_sum(
     values: Sequence[float | int | None], markers: Sequence[str | None] | None = None
 ) -> tuple[float | int | None, str | None]:
     """(total, marker) of plain values: None and [c] when any part is suppressed, None and
-    [x] when any part is missing for another reason; qualifiers [p] and [r] are carried."""
+    [x] when any part is missing for another reason (or there are no parts); qualifiers [p]
+    and [r] are carried."""
     markers = list(markers) if markers is not None else [None] * len(values)
     if len(markers) != len(values):
         raise ValueError("suppressed_sum: one marker (or None) per value")
+    if not values:  # a total over nothing is not available, never a zero
+        return None, NOT_AVAILABLE
     found = {m for cell in markers for m in markers_in(cell)}
     carried = [m for m in _CARRIED if m in found]
     if SUPPRESSED in found:
@@ -150,7 +153,7 @@ def sum_expressions(column: str, marker_column: str | None = None) -> list[pl.Ex
     part makes the total not available."""
     marker = pl.col(marker_column) if marker_column else pl.lit(None, dtype=pl.String)
     suppressed = _has(marker, SUPPRESSED).any()
-    missing = pl.col(column).is_null().any()
+    missing = pl.col(column).is_null().any() | (pl.len() == 0)
     replaced = (
         pl.when(suppressed)
         .then(pl.lit(SUPPRESSED))
