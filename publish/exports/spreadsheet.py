@@ -13,13 +13,15 @@ numbers. Only published (disclosure-controlled) figures are used, as published: 
 adds counts together.
 
 Table cells come from data returns (service names), so they are always written as text: never
-a formula (xlsxwriter options) and never a link (gptables turns "[text](url)" into a link in
-every cell it writes; `_DataSafeWorksheet` keeps that for our own titles and cover only).
+a formula (xlsxwriter options), never a link (gptables turns "[text](url)" into a link in
+every cell it writes; `_DataSafeWorksheet` keeps that for our own titles and cover only), and
+never refused (`_safe_cell`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from pathlib import Path
 import gptables as gpt
 import pandas as pd
 import polars as pl
+from gptables.core.gptable import FormatList
 from gptables.core.wrappers import GPWorkbook, GPWorksheet
 
 from publish import shorthand
@@ -566,8 +569,23 @@ def _legend(sheet: Sheet) -> list[str]:
     return [f"Shorthand in this table: {'; '.join(m.legend for m in used)}."] if used else []
 
 
+def _safe_cell(value: object) -> object:
+    """Text from data as gptables will write it unchanged: blank text is not available, and
+    text of symbols only (which gptables refuses, to stop symbols standing for shorthand) is
+    passed as a one-part rich string, which it writes as plain text."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return X
+    if not re.search(r"[A-Za-z0-9]", value):
+        return FormatList([{}, value])
+    return value
+
+
 def _gptable(number: int, sheet: Sheet, release: ReleaseInfo) -> gpt.GPTable:
-    table = pd.DataFrame({h: pd.Series(v, dtype=object) for h, v in sheet.columns.items()})
+    table = pd.DataFrame(
+        {h: pd.Series([_safe_cell(c) for c in v], dtype=object) for h, v in sheet.columns.items()}
+    )
     if not sheet.rows:  # no rows: one row saying so, never an empty table
         table = pd.DataFrame({h: [X] for h in sheet.columns})
     suffix = " (SYNTHETIC DATA: not real statistics)" if release.is_synthetic else ""
