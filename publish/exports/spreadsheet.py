@@ -130,8 +130,9 @@ def qualifier_cells(frame: pl.DataFrame, counts: list[str]) -> list[str]:
     columns = [f"{c}_marker" for c in counts if f"{c}_marker" in frame.columns]
     columns += [c for c in ("revised_marker",) if c in frame.columns]
     revised = frame["is_revised"].to_list() if "is_revised" in frame.columns else None
+    rows = frame.select(columns).iter_rows() if columns else [()] * frame.height
     cells = []
-    for i, row in enumerate(frame.select(columns).iter_rows()):
+    for i, row in enumerate(rows):
         joined = shorthand.join_markers(*row, R if revised and revised[i] else None)
         found = shorthand.markers_in(shorthand.qualifying_markers(joined))
         cells.append("; ".join(shorthand.MARKERS[m].legend for m in found) or NEITHER)
