@@ -740,6 +740,8 @@ def export_spreadsheet(public_db: Path, out_dir: Path) -> dict[str, object]:
         with warnings.catch_warnings():
             # gptables warns of notes no table cites; every note here is cited or general.
             warnings.filterwarnings("ignore", message="The following notes are not referenced")
+            # gptables 2.0 uses pandas features pandas 3 deprecates: its concern, not a reader's.
+            warnings.filterwarnings("ignore", module=r"gptables\.")
             sheets = write_workbook(tmp, sheets_of(tables, metrics), release, Publisher.from_env())
         replace_atomically(tmp, final)
     finally:
