@@ -173,6 +173,14 @@ def sum_expressions(column: str, marker_column: str | None = None) -> list[pl.Ex
     ]
 
 
+def replacing_marker_expr(marker: pl.Expr) -> pl.Expr:
+    """Polars: the marker that stands in place of the figure ([c], [x], [z]), or null."""
+    expr = pl.lit(None, dtype=pl.String)
+    for symbol in reversed([m.symbol for m in MARKERS.values() if m.replaces_value]):
+        expr = pl.when(_has(marker, symbol)).then(pl.lit(symbol)).otherwise(expr)
+    return expr
+
+
 def sum_with_markers(frame: pl.DataFrame, counts: Iterable[str], by: Sequence[str]) -> pl.DataFrame:
     """Sum each count column of ``frame`` by ``by`` under the suppressed-sum rule, reading
     ``<count>_marker`` where the frame has it. Returns ``by``, then ``count`` and

@@ -171,8 +171,10 @@ def sum_counts(
     """Sum count columns of a fact table by ``by``, keeping disclosure control.
 
     Returns ``by`` + for each count ``X``: ``X`` (Int64, NULL when suppressed) and
-    ``X_marker`` ('[c]' when it is, else NULL). A sum that includes a suppressed cell is
-    itself suppressed: the app never shows a partial total as if it were whole.
+    ``X_marker`` ('[c]' when it is, '[x]' when a part is not available, else NULL: the
+    marker that replaces the figure; qualifiers of the parts are not carried). A sum that
+    includes a suppressed cell is itself suppressed (publish.shorthand's rule): the app never
+    shows a partial total as if it were whole.
 
     ``scope="national"`` reads the published England and Wales rows (force_code K04000001) in
     the public view, and sums the 43 territorial forces' rows of the mart in the restricted view
@@ -204,7 +206,9 @@ def sum_counts(
     sql = f"select {', '.join(select)} from {schema}.{table} where ({scope_sql}) and ({where})"
     rows = query(sql, *params)
     keys = rows.columns[: len(by)]
-    summed = shorthand.sum_with_markers(rows, counts, keys)
+    summed = shorthand.sum_with_markers(rows, counts, keys).with_columns(
+        shorthand.replacing_marker_expr(pl.col(f"{c}_marker")).alias(f"{c}_marker") for c in counts
+    )
     if revised:
         flags = (
             rows.group_by(keys).agg(pl.col("is_revised").any())

@@ -94,6 +94,13 @@ def test_polars_sums_agree_with_the_plain_rule():
     assert summed["n_marker"].drop_nulls().str.contains(r"\[c\]").any()
 
 
+def test_polars_replacing_marker_agrees_with_the_plain_one():
+    cells = [None, "[c]", "[r]", "[c] [r]", "[x] [p]", "[z]", "[p] [r]"]
+    frame = pl.DataFrame({"m": cells}, schema={"m": pl.String})
+    found = frame.select(shorthand.replacing_marker_expr(pl.col("m")).alias("r"))["r"].to_list()
+    assert found == [shorthand.replacing_marker(c) for c in cells]
+
+
 def test_polars_sum_without_a_marker_column_and_without_groups():
     frame = pl.DataFrame({"n": [1, 2, None]})
     assert shorthand.sum_with_markers(frame, ["n"], []).row(0) == (None, NOT_AVAILABLE)
