@@ -90,11 +90,7 @@ class ReleaseInfo:
     @property
     def published_on(self) -> str:
         """The release date as people write it ("1 December 2026")."""
-        try:
-            day = dt.datetime.fromisoformat(self.published_at)
-        except ValueError:
-            return self.published_at
-        return f"{day.day} {day:%B %Y}"
+        return long_date(self.published_at)
 
     def metadata(self) -> dict[str, str]:
         """Key-value facts for file metadata (Parquet key-value metadata, package fields)."""
@@ -110,6 +106,21 @@ class ReleaseInfo:
         if self.release_id:
             facts["release_id"] = self.release_id
         return facts
+
+
+def long_date(value: object) -> str:
+    """An ISO date or timestamp as people write it ("1 December 2026"); other text as is."""
+    try:
+        day = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "t", "yes", "1")
+    return bool(value)
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -141,12 +152,12 @@ def read_release_info(con: duckdb.DuckDBPyConnection) -> ReleaseInfo:
         names = [c[0] for c in con.sql("select * from release.release_info limit 0").description]
         if row:
             facts = dict(zip(names, row[0], strict=True))
-            synthetic = bool(facts.get("is_synthetic"))
+            synthetic = _flag(facts.get("is_synthetic"))
             info = ReleaseInfo(
                 release_id=str(facts["release_id"]),
                 published_at=str(facts.get("published_at") or "not recorded"),
                 period_covered=str(facts.get("period_covered") or _period_covered(con)),
-                next_release=str(facts.get("next_release") or "To be announced"),
+                next_release=long_date(facts.get("next_release") or "To be announced"),
                 licence=str(facts.get("licence") or (SYNTHETIC_LICENCE if synthetic else OGL_TEXT)),
                 citation=str(facts.get("citation") or ""),
                 is_synthetic=synthetic,
@@ -155,7 +166,7 @@ def read_release_info(con: duckdb.DuckDBPyConnection) -> ReleaseInfo:
     snapshot: dict[str, str] = {}
     if _table_exists(con, "meta", "snapshot_info"):
         snapshot = dict(con.execute("select key, value from meta.snapshot_info").fetchall())
-    synthetic = snapshot.get("contains_synthetic_data", "true").strip().lower() != "false"
+    synthetic = _flag(snapshot.get("contains_synthetic_data", "true"))
     info = ReleaseInfo(
         release_id=None,
         published_at=snapshot.get("published_at") or "not recorded",

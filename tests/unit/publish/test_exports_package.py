@@ -55,8 +55,8 @@ def _public_file(path: Path, *, synthetic: bool | None = True, release: bool = F
         con.execute(
             "create table release.release_info as select '2026-Q2-r1' as release_id, "
             "timestamp '2026-12-01 09:30:00' as published_at, '2024/25 Q3 to 2026/27 Q2' as "
-            "period_covered, '2027-03-01' as next_release, 'Open Government Licence v3.0' as "
-            "licence, 'Cite me as this.' as citation, false as is_synthetic"
+            "period_covered, date '2027-03-01' as next_release, 'Open Government Licence v3.0' as "
+            "licence, 'Cite me as this.' as citation, 'false' as is_synthetic"
         )
     con.close()
     return path
@@ -108,6 +108,7 @@ def test_a_release_with_release_info_names_itself_everywhere(tmp_path):
         {"name": "OGL-UK-3.0", "path": OGL_URL, "title": "Open Government Licence v3.0"}
     ]
     assert package["citation"] == "Cite me as this."
+    assert package["next_release"] == "1 March 2027"
     assert validate(tmp_path / "csv" / DESCRIPTOR).valid
     export_parquet(public, tmp_path / "parquet")
     metadata = {
