@@ -64,10 +64,9 @@ FUNNEL_CLASSES = {
     "below_998": "Below the 99.8% limit",
     "insufficient_data": "Not classed (numerator below 10, or withheld)",
 }
-C, X, Z, U, R = (
+C, X, U, R = (
     shorthand.SUPPRESSED,
     shorthand.NOT_AVAILABLE,
-    shorthand.NOT_APPLICABLE,
     shorthand.LOW_RELIABILITY,
     shorthand.REVISED,
 )
