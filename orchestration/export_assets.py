@@ -1,13 +1,17 @@
 """The exports as Dagster assets, downstream of the serving snapshot (serving/public.duckdb).
 
-Each asset reads only the snapshot's published schema and writes under exports/ in the data
-directory; the work is done by plain functions (parquet.py, spreadsheet.py, report.py)."""
+Each asset reads only the public file's published schema and writes under `exports_dir()`;
+the work is done by plain functions (parquet.py, datapackage.py, spreadsheet.py, report.py),
+each taking the public file and an output folder."""
 
 import time
+from pathlib import Path
 
 import dagster as dg
 
+from ingest.settings import DataPaths
 from orchestration.resources import DataDirResource
+from publish.exports.datapackage import export_datapackage
 from publish.exports.parquet import export_parquet
 from publish.exports.report import export_report
 from publish.exports.spreadsheet import export_spreadsheet
@@ -15,18 +19,24 @@ from publish.exports.spreadsheet import export_spreadsheet
 SERVING_SNAPSHOT = dg.AssetKey(["serving", "snapshot"])
 
 
+def exports_dir(paths: DataPaths) -> Path:
+    """Where this run's exports go (the releases step points this at releases/<id>/)."""
+    return paths.exports
+
+
 @dg.asset(
     key=dg.AssetKey(["exports", "parquet"]),
     deps=[SERVING_SNAPSHOT],
     group_name="exports",
     description="exports/parquet/<table>.parquet: every published (disclosure-controlled) "
-    "table, each written atomically.",
+    "table, each written atomically, with release, licence and column descriptions in its "
+    "key-value metadata.",
     kinds={"parquet"},
 )
 def parquet_exports(context: dg.AssetExecutionContext, data_dir: DataDirResource):
     paths = data_dir.paths
     started = time.perf_counter()
-    written = export_parquet(paths.serving_db, paths.exports / "parquet")
+    written = export_parquet(paths.public_db, exports_dir(paths) / "parquet")
     seconds = round(time.perf_counter() - started, 2)
     context.log.info(f"wrote {len(written)} Parquet files in {seconds}s")
     return dg.MaterializeResult(
@@ -35,7 +45,32 @@ def parquet_exports(context: dg.AssetExecutionContext, data_dir: DataDirResource
             "rows": dg.MetadataValue.json({t: w["rows"] for t, w in written.items()}),
             "bytes": sum(int(w["bytes"]) for w in written.values()),
             "seconds": seconds,
-            "path": str(paths.exports / "parquet"),
+            "path": str(exports_dir(paths) / "parquet"),
+        }
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["exports", "data_package"]),
+    deps=[SERVING_SNAPSHOT],
+    group_name="exports",
+    description="exports/csv/: one CSV per published table and datapackage.json (a Frictionless "
+    "Data Package: table schemas with types, descriptions and units, marker meanings, licence, "
+    "the synthetic flag).",
+    kinds={"csv"},
+)
+def data_package_export(context: dg.AssetExecutionContext, data_dir: DataDirResource):
+    paths = data_dir.paths
+    started = time.perf_counter()
+    result = export_datapackage(paths.public_db, exports_dir(paths) / "csv")
+    seconds = round(time.perf_counter() - started, 2)
+    context.log.info(f"wrote {len(result['rows'])} CSV files and {result['path']} in {seconds}s")
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(result["path"]),
+            "rows": dg.MetadataValue.json(result["rows"]),
+            "contains_synthetic_data": bool(result["synthetic"]),
+            "seconds": seconds,
         }
     )
 
@@ -44,13 +79,14 @@ def parquet_exports(context: dg.AssetExecutionContext, data_dir: DataDirResource
     key=dg.AssetKey(["exports", "spreadsheet"]),
     deps=[SERVING_SNAPSHOT],
     group_name="exports",
-    description="exports/stalking_statistics.xlsx: the accessible spreadsheet (Analysis "
-    "Function guidance: cover, contents, notes, one table per sheet, GSS shorthand).",
+    description="exports/stalking_statistics.xlsx: the accessible spreadsheet, built with "
+    "gptables (Analysis Function guidance: cover, contents, notes, one table per sheet, units "
+    "in headers, GSS shorthand).",
     kinds={"excel"},
 )
 def spreadsheet_export(context: dg.AssetExecutionContext, data_dir: DataDirResource):
     paths = data_dir.paths
-    result = export_spreadsheet(paths.serving_db, paths.exports)
+    result = export_spreadsheet(paths.public_db, exports_dir(paths))
     context.log.info(f"wrote {result['path']} in {result['seconds']}s")
     return dg.MaterializeResult(
         metadata={
@@ -68,12 +104,12 @@ def spreadsheet_export(context: dg.AssetExecutionContext, data_dir: DataDirResou
     deps=[SERVING_SNAPSHOT],
     group_name="exports",
     description="exports/service_demand_report.html: the funder-facing helpline and advocacy "
-    "demand report (self-contained HTML, inline SVG charts, printable).",
+    "demand report (jinja2 templates; self-contained HTML, inline SVG charts, printable).",
     kinds={"html"},
 )
 def service_demand_report(context: dg.AssetExecutionContext, data_dir: DataDirResource):
     paths = data_dir.paths
-    result = export_report(paths.serving_db, paths.exports)
+    result = export_report(paths.public_db, exports_dir(paths))
     context.log.info(f"wrote {result['path']} in {result['seconds']}s")
     return dg.MaterializeResult(
         metadata={
@@ -86,4 +122,4 @@ def service_demand_report(context: dg.AssetExecutionContext, data_dir: DataDirRe
     )
 
 
-export_assets = [parquet_exports, spreadsheet_export, service_demand_report]
+export_assets = [parquet_exports, data_package_export, spreadsheet_export, service_demand_report]

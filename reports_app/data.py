@@ -23,13 +23,13 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from publish import shorthand
+from publish.shorthand import LOW_RELIABILITY, REVISED, SUPPRESSED  # noqa: F401 (re-exported)
+
 VIEW_ENV = "STALKING_APP_VIEW"
 VIEWS = ("public", "restricted")
 NATIONAL_CODE = "K04000001"  # ONS code for England and Wales, as in published total rows
 NATIONAL_LABEL = "England and Wales"
-SUPPRESSED = "[c]"
-LOW_RELIABILITY = "[u]"
-REVISED = "[r]"
 
 
 class PublishedSchemaMissing(RuntimeError):
@@ -171,8 +171,10 @@ def sum_counts(
     """Sum count columns of a fact table by ``by``, keeping disclosure control.
 
     Returns ``by`` + for each count ``X``: ``X`` (Int64, NULL when suppressed) and
-    ``X_marker`` ('[c]' when it is, else NULL). A sum that includes a suppressed cell is
-    itself suppressed: the app never shows a partial total as if it were whole.
+    ``X_marker`` ('[c]' when it is, '[x]' when a part is not available, else NULL: the
+    marker that replaces the figure; qualifiers of the parts are not carried). A sum that
+    includes a suppressed cell is itself suppressed (publish.shorthand's rule): the app never
+    shows a partial total as if it were whole.
 
     ``scope="national"`` reads the published England and Wales rows (force_code K04000001) in
     the public view, and sums the 43 territorial forces' rows of the mart in the restricted view
@@ -195,24 +197,32 @@ def sum_counts(
         scope_sql = f"force_code is distinct from '{NATIONAL_CODE}'"
     else:
         scope_sql = "true"
+    # The rows come from SQL; the suppressed-sum rule is applied by publish.shorthand.
     select = list(by)
     for column in counts:
-        marker = _marker_expr(table, column)
-        hidden = f"count(*) filter (where {column} is null and {marker} is not null)"
-        select.append(
-            f"case when {hidden} > 0 then null else cast(sum({column}) as bigint) end as {column}"
-        )
-        select.append(f"case when {hidden} > 0 then '{SUPPRESSED}' end as {column}_marker")
+        select += [column, f"{_marker_expr(table, column)} as {column}_marker"]
     if revised:
-        select.append(f"case when bool_or(is_revised) then '{REVISED}' end as revised_marker")
-    positions = ", ".join(str(i + 1) for i in range(len(by)))
-    group = f"group by all order by {positions}" if by else ""
-    sql = (
-        f"select {', '.join(select)} from {schema}.{table} "
-        f"where ({scope_sql}) and ({where}) {group}"
+        select.append("is_revised")
+    sql = f"select {', '.join(select)} from {schema}.{table} where ({scope_sql}) and ({where})"
+    rows = query(sql, *params)
+    keys = rows.columns[: len(by)]
+    summed = shorthand.sum_with_markers(rows, counts, keys).with_columns(
+        shorthand.replacing_marker_expr(pl.col(f"{c}_marker")).alias(f"{c}_marker") for c in counts
     )
-    frame = query(sql, *params)
-    return frame.with_columns(pl.col(c).cast(pl.Int64) for c in counts)
+    if revised:
+        flags = (
+            rows.group_by(keys).agg(pl.col("is_revised").any())
+            if keys
+            else rows.select(pl.col("is_revised").any())
+        )
+        flags = flags.select(
+            *keys,
+            pl.when(pl.col("is_revised")).then(pl.lit(REVISED)).alias("revised_marker"),
+        )
+        summed = summed.join(flags, on=keys, how="left") if keys else summed.hstack(flags)
+    if keys:
+        summed = summed.sort(keys, nulls_last=True)
+    return summed.with_columns(pl.col(c).cast(pl.Int64) for c in counts)
 
 
 # Financial quarter of a 'YYYY-MM' month column, as '2025/26 Q1' (April-June is Q1).

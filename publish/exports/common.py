@@ -1,4 +1,4 @@
-"""What the exports share: reading the serving snapshot's published schema, and atomic writes."""
+"""What the exports share: reading the public file's published schema, and atomic writes."""
 
 from __future__ import annotations
 
@@ -18,14 +18,19 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def literal(text: str) -> str:
+    """A SQL string literal (for statements such as COPY that take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 @contextmanager
-def serving(serving_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the serving snapshot (it never blocks the pipeline)."""
-    if not Path(serving_db).exists():
+def serving(public_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the public file (it never blocks the pipeline)."""
+    if not Path(public_db).exists():
         raise FileNotFoundError(
-            f"{serving_db}: no serving snapshot yet. Run the pipeline (make pipeline) first."
+            f"{public_db}: no public file yet. Run the pipeline (make pipeline) first."
         )
-    con = duckdb.connect(str(serving_db), read_only=True)
+    con = duckdb.connect(str(public_db), read_only=True)
     try:
         yield con
     finally:
@@ -42,18 +47,6 @@ def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def read_published(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     return con.sql(f"select * from {SCHEMA}.{quote(table)}").pl()
-
-
-def snapshot_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    try:
-        rows = con.execute("select key, value from meta.snapshot_info").fetchall()
-    except duckdb.CatalogException:
-        return {}
-    return {str(k): str(v) for k, v in rows}
-
-
-def contains_synthetic_data(info: dict[str, str]) -> bool:
-    return info.get("contains_synthetic_data", "").strip().lower() == "true"
 
 
 def temporary_path(final: Path) -> Path:

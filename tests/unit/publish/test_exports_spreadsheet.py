@@ -1,0 +1,44 @@
+"""The spreadsheet's cells: counts or the marker that replaces them, the row's qualifying
+markers in their own column, and text from returns written as text whatever it holds."""
+
+from __future__ import annotations
+
+import polars as pl
+from gptables.core.gptable import FormatList
+
+from publish.exports.spreadsheet import NEITHER, _safe_cell, count_cells, qualifier_cells
+
+
+def test_a_count_is_a_number_or_the_marker_that_replaces_it():
+    frame = pl.DataFrame(
+        {"n": [7, None, None, 0, 12], "n_marker": [None, "[c]", None, "[r]", "[p] [r]"]}
+    )
+    assert count_cells(frame, "n") == [7, "[c]", "[x]", 0, 12]
+    assert count_cells(frame.drop("n_marker"), "n") == [7, "[x]", "[x]", 0, 12]
+
+
+def test_qualifying_markers_go_in_the_rows_own_column():
+    frame = pl.DataFrame(
+        {
+            "a": [1, None, 3, 4],
+            "a_marker": [None, "[c]", "[p]", None],
+            "b": [1, 2, 3, 4],
+            "b_marker": [None, "[r]", None, None],
+            "is_revised": [False, False, False, True],
+        }
+    )
+    assert qualifier_cells(frame, ["a", "b"]) == [
+        NEITHER,
+        "[r] revised",
+        "[p] provisional",
+        "[r] revised",
+    ]
+    assert qualifier_cells(pl.DataFrame({"a": [1, 2]}), ["a"]) == [NEITHER, NEITHER]
+
+
+def test_text_from_returns_is_kept_as_text():
+    assert _safe_cell("Bedfordshire") == "Bedfordshire"
+    assert _safe_cell(12) == 12
+    assert _safe_cell("   ") == "[x]"
+    symbols = _safe_cell("***")
+    assert isinstance(symbols, FormatList) and symbols.string == "***"
