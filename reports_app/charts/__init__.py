@@ -23,7 +23,7 @@ from reports_app.components import (
 )
 from reports_app.data import data_dir
 
-HEX_LAYOUT = Path(__file__).with_name("hex_layout.csv")
+HEX_LAYOUT = Path(__file__).resolve().parent.parent / "hex_layout.csv"
 BOUNDARY_ENV = "STALKING_PFA_GEOJSON"
 
 
@@ -37,6 +37,15 @@ def show(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
     else:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
         st.altair_chart(chart, width="content")
+
+
+def png(chart: alt.TopLevelMixin, *, width: int = 720) -> bytes:
+    """The chart as a PNG image for download, drawn on the server by vl-convert (the same
+    Vega-Lite the browser draws, with no network)."""
+    import vl_convert
+
+    spec = chart.properties(width=width).to_json()
+    return vl_convert.vegalite_to_png(spec, scale=2)
 
 
 def titled(text: str, subtitle: str | None = None) -> alt.Title:
