@@ -230,10 +230,14 @@ def table_csv(
     )
     used = {code, name, when, *counts, *pct, *decimals}
     used |= {f"{c}_marker" for c in (*counts, *pct, *decimals)}
+    own_unit = "unit" in frame.columns  # a table whose rows say their own unit
     keep = [
         c
         for c in frame.columns
-        if c not in used and not c.endswith("_marker") and frame.schema[c] == pl.String
+        if c not in used
+        and c != "unit"
+        and not c.endswith("_marker")
+        and frame.schema[c] == pl.String
     ]
     parts = []
     for column in [*counts, *pct, *decimals]:
@@ -259,7 +263,7 @@ def table_csv(
                 pl.col("_area_name").cast(pl.String).alias("area_name"),
                 pl.col("_period").cast(pl.String).alias("period"),
                 pl.lit(measure_names.get(column, column)).alias("measure"),
-                pl.lit(unit).alias("unit"),
+                (pl.col("unit") if own_unit else pl.lit(unit)).alias("unit"),
                 values.round(places)
                 .map_elements(lambda v, p=places: f"{v:.{p}f}", return_dtype=pl.String)
                 .alias("value"),
@@ -267,9 +271,24 @@ def table_csv(
                     "marker"
                 ),
                 pl.lit(release_id).alias("release_id"),
-                *[pl.col(c) for c in keep],
+                *[pl.col(c).alias(f"{c}_label" if c in TIDY_COLUMNS else c) for c in keep],
             )
         )
     if not parts:
         return frame.write_csv()
     return pl.concat(parts).write_csv()
+
+
+def suppressed_sum(frame: pl.DataFrame, counts: list[str], by: list[str]) -> pl.DataFrame:
+    """Sum count columns by ``by`` keeping disclosure control: a sum that includes a
+    suppressed cell is itself suppressed (NULL with marker). The same rule as the SQL of
+    ``data.sum_counts``, for frames already read (until publish.shorthand holds it once)."""
+    aggregations = []
+    for column in counts:
+        marker = f"{column}_marker"
+        hidden = (pl.col(column).is_null() & pl.col(marker).is_not_null()).any()
+        aggregations += [
+            pl.when(hidden).then(None).otherwise(pl.col(column).sum()).alias(column),
+            pl.when(hidden).then(pl.lit(SUPPRESSED)).otherwise(None).alias(marker),
+        ]
+    return frame.group_by(by, maintain_order=True).agg(aggregations)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from reports_app.data import LOW_RELIABILITY, NATIONAL_CODE, metrics
+from reports_app.data import LOW_RELIABILITY, NATIONAL_CODE, helpline_regional_source, metrics
 from reports_app.format import fy_label, period_kind
-from reports_app.serving import run
+from reports_app.serving import run, stats_schema
 
 COMPARISONS = """
     select c.*, f.force_name, f.region_name
@@ -113,3 +113,66 @@ def previous_year_period(period: str) -> str:
 
 def metric_table() -> pl.DataFrame:
     return metrics()
+
+
+ADVOCACY_COUNTS = [
+    "referrals_received",
+    "cases_opened",
+    "cases_closed",
+    "open_cases_end",
+    "waiting_list_end",
+]
+
+# Each service's own monthly totals over the areas it serves, as published (disclosure
+# control at the service grain, so far fewer are withheld than in a sum of its force cells).
+SERVICE_TOTALS_PUBLISHED = """
+    select month, service_name, referrals_received, referrals_received_marker, cases_opened,
+           cases_opened_marker, cases_closed, cases_closed_marker, open_cases_end,
+           open_cases_end_marker, waiting_list_end, waiting_list_end_marker,
+           cast(advocate_fte as double) as advocate_fte
+    from {stats}.fct_advocacy_monthly
+    where force_code = ? and service_name <> 'All services'
+    order by service_name, month
+"""
+
+# The restricted view's exact counts: a service's force rows summed.
+SERVICE_TOTALS_EXACT = """
+    select month, service_name, sum(referrals_received) as referrals_received,
+           sum(cases_opened) as cases_opened, sum(cases_closed) as cases_closed,
+           sum(open_cases_end) as open_cases_end, sum(waiting_list_end) as waiting_list_end,
+           cast(sum(advocate_fte) as double) as advocate_fte
+    from {stats}.fct_advocacy_monthly
+    where force_code is distinct from ?
+    group by all order by service_name, month
+"""
+
+# The region of each service: the one region all the force areas it serves lie in (NULL for
+# a service that crosses a regional boundary).
+SERVICE_REGIONS = """
+    select a.service_name,
+           case when count(distinct f.region_code) = 1 then any_value(f.region_code) end
+               as region_code
+    from {stats}.fct_advocacy_monthly as a
+    join {stats}.dim_force as f on f.force_code = a.force_code
+    where f.is_territorial and a.service_name <> 'All services'
+    group by a.service_name order by a.service_name
+"""
+
+
+def service_totals() -> pl.DataFrame:
+    """month, service_name, region_code, each advocacy count with its ``_marker``, FTE."""
+    published = stats_schema() == "published"
+    frame = run(SERVICE_TOTALS_PUBLISHED if published else SERVICE_TOTALS_EXACT, NATIONAL_CODE)
+    frame = frame.with_columns(
+        pl.lit(None, dtype=pl.String).alias(f"{c}_marker")
+        for c in ADVOCACY_COUNTS
+        if f"{c}_marker" not in frame.columns
+    ).with_columns(pl.col(c).cast(pl.Int64) for c in ADVOCACY_COUNTS)
+    return frame.join(run(SERVICE_REGIONS), on="service_name", how="left")
+
+
+def helpline_source() -> tuple[str, str, str]:
+    """Where helpline contacts by region come from, and the filters for all channels and for
+    one channel: the one definition of the helpline's regional and national figures (every
+    contact with a known region, whether or not its force area is known)."""
+    return helpline_regional_source()

@@ -66,7 +66,7 @@ def spine_chart(
         _position("q75").alias("p_q75"),
     )
     dots = points.join(
-        rows.select("metric_id", "national", "half_width"), on="metric_id"
+        rows.select("metric_id", "metric_label", "national", "half_width"), on="metric_id"
     ).with_columns(
         _position("shown").alias("p_value"),
         _position("low").alias("p_ci_low"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from reports_app import charts
+from reports_app import charts, queries
 from reports_app.components import caveat, fmt_count, show_table, text_alternative
 from reports_app.data import (
     MONTH_QUARTER_SQL,
@@ -51,11 +51,13 @@ def national_series() -> pl.DataFrame:
         where="is_stalking_offence",
         scope="national",
     )
+    # The one national helpline figure: every contact with a known region (queries).
+    helpline_table, all_channels, _ = queries.helpline_source()
     helpline = sum_counts(
-        "fct_helpline_monthly",
+        helpline_table,
         ["contacts"],
         [f"{MONTH_QUARTER_SQL} as period"],
-        scope="national",
+        where=f"{all_channels} and region_code is not null",
     ).rename({"contacts": "helpline_contacts", "contacts_marker": "helpline_contacts_marker"})
     months = query(
         f"select {MONTH_QUARTER_SQL} as period, count(distinct month) as helpline_months "
@@ -185,7 +187,7 @@ TRENDS = [
 ]
 grid = st.columns(2)
 for i, (column, title, y_title, y_format) in enumerate(TRENDS):
-    frame = series.select("period", column).drop_nulls()
+    frame = series.select("period", column)
     with grid[i % 2]:
         charts.show(
             charts.line_chart(
@@ -201,7 +203,7 @@ for i, (column, title, y_title, y_format) in enumerate(TRENDS):
         )
         points = "; ".join(
             f"{p}: {v:,.1f}" if y_format == ".1f" else f"{p}: {v:,.0f}"
-            for p, v in frame.iter_rows()
+            for p, v in frame.drop_nulls().iter_rows()
         )
         text_alternative(f"{title} by quarter: {points or 'no published figures'}.")
 
@@ -219,6 +221,6 @@ show_table(
     ],
     decimals={"charge_rate_pct": 1},
     caption="England and Wales. Charge rate: stalking crimes charged or summonsed as a share "
-    "of those with an outcome assigned. Totals are of the 43 territorial forces (helpline "
-    "contacts with no known force area are not in them)",
+    "of those with an outcome assigned. Totals are of the 43 territorial forces; helpline "
+    "contacts are every contact with a known region, as on the Service demand page",
 )

@@ -58,7 +58,6 @@ trend = crime_trend.join(spo_trend, on="period", how="left").with_columns(
 long = (
     trend.select("period", "applications", "granted", "breaches")
     .unpivot(index="period", variable_name="measure", value_name="count")
-    .drop_nulls("count")
     .with_columns(
         pl.col("measure").replace(
             {"applications": "Applications", "granted": "Granted", "breaches": "Breaches"}
@@ -80,7 +79,7 @@ with left:
         )
     )
 with right:
-    per100 = trend.select("period", "applications_per_100_crimes").drop_nulls()
+    per100 = trend.select("period", "applications_per_100_crimes")
     charts.show(
         charts.line_chart(
             per100,
@@ -115,7 +114,6 @@ shares = (
         "period", "screened_pct", "risk_assessed_pct", "high_risk_pct", "masip_referred_pct"
     )
     .unpivot(index="period", variable_name="measure", value_name="pct")
-    .drop_nulls("pct")
     .with_columns(
         pl.col("measure").replace(
             {
