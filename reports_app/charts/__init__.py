@@ -32,12 +32,14 @@ def show(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
     """Stretch to the page width; the height given is the plotting area's, so legends and
     titles never squeeze the data (Streamlit's default 'fit' would). Maps keep their own size
     (``stretch=False``) so that hexagons stay hexagons."""
+    # The specs are built by Altair from known-good code: skipping its JSON-schema validation
+    # saves about 50 ms a chart on every interaction.
     if stretch:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(spec=chart.to_dict(validate=False), width="stretch")
     else:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
-        st.altair_chart(chart, width="content")
+        st.vega_lite_chart(spec=chart.to_dict(validate=False), width="content")
 
 
 def png(chart: alt.TopLevelMixin, *, width: int = 720) -> bytes:
