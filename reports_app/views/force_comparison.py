@@ -296,6 +296,22 @@ text_alternative(
     + "."
 )
 
+show_table(
+    history.select(
+        "period",
+        (pl.col("value") * scale).alias("value"),
+        (pl.col("ci95_low") * scale).alias("low_95"),
+        (pl.col("ci95_high") * scale).alias("high_95"),
+        (pl.col("national_value") * scale).alias("national_value"),
+        "value_marker",
+        "national_value_marker",
+    ),
+    f"{metric_id} {name} over time",
+    decimals={c: 2 for c in ("value", "low_95", "high_95", "national_value")},
+    area=(force_code, name),
+    height=240,
+)
+
 # --- Maps -----------------------------------------------------------------------------------
 st.subheader("Map: funnel class of every force")
 map_frame = rows.select(

@@ -9,6 +9,7 @@ from reports_app import charts
 from reports_app.components import (
     caveat,
     choose_force,
+    default_period,
     fmt_count,
     fmt_value,
     period_label_fn,
@@ -43,7 +44,13 @@ controls = st.columns(2)
 with controls[0]:
     force_code = choose_force("Force to highlight")
 with controls[1]:
-    year = url_choice("Financial year", years, "period", format_func=period_label_fn())
+    year = url_choice(
+        "Financial year",
+        years,
+        "period",
+        default=default_period(years),
+        format_func=period_label_fn(),
+    )
 
 COUNTS = ["courses_of_conduct", "recognised_as_stalking", "possible_unrecognised"]
 national = sum_counts(

@@ -18,7 +18,7 @@ from reports_app.components import (
     standard_periods,
     text_alternative,
 )
-from reports_app.data import area_counts, forces, metric_columns, period_where, sum_counts
+from reports_app.data import NATIONAL_CODE, area_counts, forces, metric_columns, period_where
 
 st.title("Justice outcomes")
 st.write(
@@ -59,14 +59,26 @@ mix = area_counts(
     where=f"offence_code = '8Q' and {where}",
     params=params,
 )
-crimes = area_counts(
-    "fct_recorded_crime_quarterly",
-    ["crimes"],
-    [],
-    force_code,
-    where=f"offence_code = '8Q' and {where}",
-    params=params,
-).row(0, named=True)
+# A force's stalking crimes for the period are the published numerator of its stalking rate
+# (disclosure control at the force-period grain), the figure every page shows for it; a sum
+# of its quarters would be withheld whenever one quarter is.
+if force_code == NATIONAL_CODE:
+    crimes = area_counts(
+        "fct_recorded_crime_quarterly",
+        ["crimes"],
+        [],
+        force_code,
+        where=f"offence_code = '8Q' and {where}",
+        params=params,
+    ).row(0, named=True)
+else:
+    published = metric_columns(["stalking_rate"], period).filter(pl.col("force_code") == force_code)
+    crimes = {
+        "crimes": published["stalking_rate_numerator"][0] if published.height else None,
+        "crimes_marker": published["stalking_rate_numerator_marker"][0]
+        if published.height
+        else None,
+    }
 mix = mix.with_columns(
     pl.col("outcome_group").replace(GROUP_LABELS).alias("outcome"),
     ratio_pct(pl.col("outcomes"), pl.lit(crimes["crimes"])).alias("share_pct"),
@@ -178,27 +190,22 @@ caveat(
 
 # --- By force --------------------------------------------------------------------------------
 st.subheader(f"All forces, {period}")
-metrics_by_force = metric_columns(["charge_rate", "conviction_rate"], period)
+metrics_by_force = metric_columns(["stalking_rate", "charge_rate", "conviction_rate"], period)
 by_force = (
     forces()
     .select("force_code", "force_name")
     .join(
-        sum_counts(
-            "fct_recorded_crime_quarterly",
-            ["crimes"],
-            ["force_code"],
-            where=f"offence_code = '8Q' and {where}",
-            params=params,
-            revised=True,
+        metrics_by_force.select(
+            "force_code",
+            pl.col("stalking_rate_numerator").alias("stalking_crimes"),
+            pl.col("stalking_rate_numerator_marker").alias("stalking_crimes_marker"),
+            pl.col("^(charge|conviction)_rate_.*$"),
         ),
         on="force_code",
         how="left",
     )
-    .join(metrics_by_force, on="force_code", how="left")
     .rename(
         {
-            "crimes": "stalking_crimes",
-            "crimes_marker": "stalking_crimes_marker",
             "charge_rate_denominator": "outcomes_assigned",
             "charge_rate_denominator_marker": "outcomes_assigned_marker",
             "charge_rate_numerator": "charged",

@@ -107,6 +107,22 @@ caveat(
     "of crimes that led to an order. Grant rate: granted of those decided (granted or refused)."
 )
 
+show_table(
+    trend,
+    f"Protection by quarter {area}",
+    counts=RESPONSE + SPO,
+    pct=[
+        "grant_rate_pct",
+        "screened_pct",
+        "risk_assessed_pct",
+        "high_risk_pct",
+        "masip_referred_pct",
+    ],
+    decimals={"applications_per_100_crimes": 1},
+    area=(force_code, area),
+    height=240,
+)
+
 # --- Screening and risk -----------------------------------------------------------------------
 st.subheader(f"Screening, risk assessment and MASIP referral: {area}")
 shares = (
