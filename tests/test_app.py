@@ -516,3 +516,24 @@ def test_no_icons_from_a_font_host():
     assert ":material/" not in app
     config = (PROJECT_ROOT / ".streamlit" / "config.toml").read_text()
     assert "http" not in config.split("[theme]", 1)[-1].split("[client]")[0]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_public_view_reads_neither_marts_nor_meta(
+    demo_pipeline, app_env, tmp_path, monkeypatch, page
+):
+    """Every page renders from a snapshot that has no marts and no ledger or quarantine: the
+    public view reads only published and reference (and the snapshot's own facts)."""
+    if not has_published(demo_pipeline.root):
+        pytest.skip("this snapshot has no published schema yet")
+    copy = tmp_path / "data"
+    (copy / "serving").mkdir(parents=True)
+    shutil.copy(demo_pipeline.root / "serving" / "public.duckdb", copy / "serving")
+    with duckdb.connect(str(copy / "serving" / "public.duckdb")) as con:
+        con.execute("drop schema marts cascade")
+        con.execute("drop table meta.ingest_ledger")
+        con.execute("drop table meta.quarantine")
+    monkeypatch.setenv("STALKING_DATA_DIR", str(copy))
+    app_env("public")
+    at = open_page(page)
+    assert PAGES[page] in texts(at.title)
