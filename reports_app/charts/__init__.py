@@ -585,7 +585,7 @@ def _boundary_spec(path: str, mtime: float, direction: str) -> dict:
             ],
         )
         .project(type="mercator")
-        .properties(width=420, height=480)
+        .properties(width=340, height=390)  # fits a 390 px phone screen
     )
     spec = chart.to_dict()
     spec["datasets"] = {"pfa_boundaries": _boundary_features(path)}
