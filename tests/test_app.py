@@ -466,7 +466,7 @@ def test_every_line_over_time_is_on_a_time_axis_in_order(app_env, page, query):
     assert checked, f"{page} has no line over time to check"
 
 
-def test_a_withheld_month_is_a_gap_not_a_jump(app_env):
+def test_a_withheld_month_is_a_gap_not_a_jump(public_ready):
     at = open_page("service_demand", {"region": "E12000001"})
     spec = next(s for s in chart_specs(at) if "answered" in json_text(s))
     rows = dataset(spec, spec)

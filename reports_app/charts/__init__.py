@@ -227,6 +227,7 @@ def interval_trend(
         .with_columns(
             pl.col("series").replace({"value": force_label, "national": "England and Wales"})
         )
+        .sort("period_start")
     )
     lines = (
         alt.Chart(long)
