@@ -111,7 +111,9 @@ def main() -> None:
     for code in chosen:
         one = picked.filter(pl.col("force_code") == code).select(
             "metric_id",
-            pl.struct("value_text", "low", "high", "unit", "class_label")
+            pl.struct(
+                "value_text", "low", "high", "unit", "class_label", "peer", "peer_value_marker"
+            )
             .map_elements(_cell, return_dtype=pl.String)
             .alias(names[code]),
         )
@@ -124,8 +126,9 @@ def main() -> None:
         width="stretch",
     )
     st.caption(
-        "Each force: value (95% interval) and whether it is beyond the funnel limits around "
-        "England and Wales. [c] suppressed, [u] low reliability (numerator below 10), [x] not "
+        "Each force: value (95% interval), ▲ or ▼ when it is beyond the funnel limits around "
+        "England and Wales, and its peers' value (its ONS region until a peer-group file is "
+        "supplied). [c] suppressed, [u] low reliability (numerator below 10), [x] not "
         "available."
     )
     show_tidy(
@@ -147,7 +150,8 @@ def _cell(row: dict) -> str:
     label = row["class_label"] or ""
     if label and not label.startswith("Within") and not label.startswith("Not classed"):
         text += " ▲" if label.startswith("Higher") else " ▼"
-    return text
+    peers = figure_text(row["peer"], row["unit"], row["peer_value_marker"])
+    return f"{text}; peers {peers}"
 
 
 if __name__ == "__main__":
