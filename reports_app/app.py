@@ -24,21 +24,33 @@ from reports_app.data import (  # noqa: E402
 st.set_page_config(page_title="Stalking statistics, England and Wales", layout="wide")
 
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
+# (file, title, url path). No icons: Streamlit's icon fonts are bundled, but a page should
+# draw the same whether or not anything outside this server can be reached.
 PAGES = [
-    ("overview.py", "Overview", "overview", ":material/home:"),
-    ("force_comparison.py", "Force comparison", "force-comparison", ":material/compare:"),
-    ("justice_outcomes.py", "Justice outcomes", "justice-outcomes", ":material/gavel:"),
-    ("protection.py", "Protection", "protection", ":material/shield:"),
-    ("hidden_stalking.py", "Hidden stalking", "hidden-stalking", ":material/visibility_off:"),
-    ("service_demand.py", "Service demand", "service-demand", ":material/support_agent:"),
-    ("data_quality.py", "Data quality and coverage", "data-quality", ":material/fact_check:"),
-    ("methodology.py", "Methodology and downloads", "methodology", ":material/menu_book:"),
+    ("overview.py", "Overview", "home"),
+    ("find_area.py", "Find your area", "find-your-area"),
+    ("compare_forces.py", "Compare forces", "compare-forces"),
+    ("force_profile.py", "Force profile", "force-profile"),
+    ("force_comparison.py", "Force comparison", "force-comparison"),
+    ("table_builder.py", "Table builder", "table-builder"),
+    ("justice_outcomes.py", "Justice outcomes", "justice-outcomes"),
+    ("protection.py", "Protection", "protection"),
+    ("hidden_stalking.py", "Hidden stalking", "hidden-stalking"),
+    ("service_demand.py", "Service demand", "service-demand"),
+    ("data_quality.py", "Data quality and coverage", "data-quality"),
+    ("methodology.py", "Methodology and downloads", "methodology"),
 ]
 
+# The home page is served at / and, for links that name it, at /overview too.
 page = st.navigation(
     [
-        st.Page(VIEWS_DIR / file, title=title, url_path=url, icon=icon, default=i == 0)
-        for i, (file, title, url, icon) in enumerate(PAGES)
+        st.Page(VIEWS_DIR / file, title=title, url_path=url, default=i == 0)
+        for i, (file, title, url) in enumerate(PAGES)
+    ]
+    + [
+        st.Page(
+            VIEWS_DIR / "overview.py", title="Overview", url_path="overview", visibility="hidden"
+        )
     ]
 )
 

@@ -19,6 +19,8 @@ from reports_app.data import (
     quarters,
     quarters_in_year,
 )
+from reports_app.format import fy_label, is_period, period_kind, period_start, table_csv
+from reports_app.serving import release_id
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -62,6 +64,28 @@ def funnel_labels(direction: str = "none") -> dict[str, str]:
 _SHARED = "_url_state"
 
 
+def _period_forms(value: object) -> list[str]:
+    """A period and the forms another page may offer instead: a quarter's financial year, a
+    month's quarter and year (so a period chosen on one page carries to the next)."""
+    text = str(value)
+    forms = [text]
+    if is_period(text):
+        start = period_start(text)
+        year = fy_label(start.year - (start.month < 4))
+        quarter = f"{year} Q{(start.month - 4) % 12 // 3 + 1}"
+        forms += [quarter, year]
+    return forms
+
+
+def bad_link(param: str, value: object, shown: str) -> None:
+    """Say so when a link asks for something this page cannot show."""
+    st.warning(
+        f"This link asked for {param} = “{value}”, which this page does not have: "
+        f"showing {shown} instead.",
+        icon="⚠️",
+    )
+
+
 def url_choice(
     label: str,
     options: Sequence,
@@ -76,8 +100,10 @@ def url_choice(
     """A selectbox or radio whose value lives in the URL query string.
 
     On load the value comes from the widget's own state, else ``?param=`` in the URL, else the
-    value last chosen on another page of this session, else ``default``. After the widget
-    returns, the URL is rewritten, so a copied link reopens the same view.
+    value last chosen on another page of this session (or its financial year or quarter when
+    this page offers only those), else ``default``. A URL value this page cannot show is
+    reported, never silently replaced. After the widget returns, the URL is rewritten, so a
+    copied link reopens the same view.
     """
     container = container or st
     options = list(options)
@@ -85,12 +111,18 @@ def url_choice(
         return None
     shared: dict = st.session_state.setdefault(_SHARED, {})
     key = f"choice_{param}"
+    by_text = {str(o): o for o in options}
     if st.session_state.get(key) not in options:
-        candidates = [st.query_params.get(param), shared.get(param), default, options[0]]
-        for value in candidates:
-            if value in options:
-                st.session_state[key] = value
-                break
+        asked = st.query_params.get(param)
+        candidates = []
+        for value in (asked, shared.get(param)):
+            if value is not None:
+                candidates += _period_forms(value) if param == "period" else [str(value)]
+        candidates += [str(default), str(options[0])]
+        chosen = next(by_text[c] for c in candidates if c in by_text)
+        st.session_state[key] = chosen
+        if asked is not None and asked not in by_text and str(chosen) not in _period_forms(asked):
+            bad_link(param, asked, format_func(chosen))
     chooser = container.radio if widget == "radio" else container.selectbox
     extra = {"horizontal": True} if widget == "radio" else {}
     value = chooser(label, options, key=key, format_func=format_func, help=help, **extra)
@@ -98,6 +130,55 @@ def url_choice(
     if st.query_params.get(param) != str(value):
         st.query_params[param] = str(value)
     return value
+
+
+def url_multi(
+    label: str,
+    options: Sequence,
+    param: str,
+    *,
+    default: Sequence = (),
+    format_func: Callable[[object], str] = str,
+    max_selections: int | None = None,
+    help: str | None = None,
+    container=None,
+) -> list:
+    """A multiselect kept in the URL as a comma-separated list (``?forces=A,B``). Values in
+    the link that this page does not have are reported and left out."""
+    container = container or st
+    options = list(options)
+    by_text = {str(o): o for o in options}
+    shared: dict = st.session_state.setdefault(_SHARED, {})
+    key = f"choice_{param}"
+    if key not in st.session_state:
+        asked = st.query_params.get(param)
+        raw = asked if asked is not None else shared.get(param)
+        if raw is not None:
+            wanted = [v for v in str(raw).split(",") if v]
+            unknown = [v for v in wanted if v not in by_text]
+            chosen = [by_text[v] for v in wanted if v in by_text]
+            if unknown and asked is not None:
+                st.warning(
+                    f"This link asked for {param} “{', '.join(unknown)}”, which this page does "
+                    "not have: left out.",
+                    icon="⚠️",
+                )
+        else:
+            chosen = [d for d in default if d in by_text.values()]
+        st.session_state[key] = chosen[:max_selections] if max_selections else chosen
+    values = container.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        max_selections=max_selections,
+        help=help,
+    )
+    text = ",".join(str(v) for v in values)
+    shared[param] = text
+    if st.query_params.get(param) != text:
+        st.query_params[param] = text
+    return values
 
 
 def url_number(
@@ -162,7 +243,27 @@ def choose_period(by_type: dict[str, list[str]], *, label: str = "Period", conta
             period_type = types[0]
     options = sorted(by_type[period_type], reverse=True)
     with right:
-        return url_choice(label, options, "period", format_func=period_label_fn())
+        return url_choice(
+            label,
+            options,
+            "period",
+            default=default_period(options),
+            format_func=period_label_fn(),
+        )
+
+
+def default_period(options: Sequence[str]) -> str | None:
+    """The latest complete financial year among ``options`` (never a part year), or the
+    latest quarter or month when they are not years."""
+    options = [str(o) for o in options]
+    if not options:
+        return None
+    years = [o for o in options if is_period(o) and period_kind(o) == "financial_year"]
+    if not years:
+        return max(options, key=period_start) if all(map(is_period, options)) else options[0]
+    counts = quarters_in_year()
+    complete = [y for y in years if counts.get(y, 0) == 4]
+    return max(complete or years)
 
 
 def period_label_fn() -> Callable[[object], str]:
@@ -260,6 +361,8 @@ def show_table(
     numbers: Sequence[str] = (),
     caption: str | None = None,
     height: int | None = None,
+    area: tuple[str, str] | None = None,
+    period: str | None = None,
 ) -> None:
     """Show a table, with GSS markers where a figure is withheld, and offer it as CSV.
 
@@ -340,7 +443,49 @@ def show_table(
         st.caption(". ".join(notes) + ".")
     st.download_button(
         f"Download “{name}” (CSV)",
-        frame.write_csv(),
+        table_csv(
+            frame,
+            counts=[c for c in counts if c in frame.columns],
+            pct=[c for c in pct if c in frame.columns],
+            decimals={c: d for c, d in decimals.items() if c in frame.columns},
+            release_id=release_id(),
+            area=area,
+            period=period,
+            measure_names={c: header(c) for c in frame.columns},
+        ),
+        file_name=f"{slug(name)}.csv",
+        mime="text/csv",
+        key=f"download_{slug(name)}",
+        on_click="ignore",
+    )
+
+
+def tidy_figures(frame: pl.DataFrame, *, extra: Sequence[str] = ()) -> pl.DataFrame:
+    """A :mod:`reports_app.figures` frame in the download's tidy columns."""
+    places = (
+        pl.when(pl.col("unit") == "count").then(0).when(pl.col("unit") == "%").then(1).otherwise(2)
+    )
+    text = pl.struct(v=pl.col("shown"), p=places).map_elements(
+        lambda r: None if r["v"] is None else f"{r['v']:.{r['p']}f}", return_dtype=pl.String
+    )
+    return frame.select(
+        pl.col("force_code").alias("area_code"),
+        pl.col("force_name").alias("area_name"),
+        "period",
+        pl.col("metric_label").alias("measure"),
+        "unit",
+        pl.when(pl.col("shown").is_null()).then(None).otherwise(text).alias("value"),
+        pl.col("value_marker").alias("marker"),
+        pl.lit(release_id()).alias("release_id"),
+        *[pl.col(c).round(4) if frame.schema[c].is_float() else pl.col(c) for c in extra],
+    )
+
+
+def show_tidy(frame: pl.DataFrame, name: str, *, extra: Sequence[str] = ()) -> None:
+    """A CSV download of a figures frame (see :func:`tidy_figures`)."""
+    st.download_button(
+        f"Download “{name}” (CSV)",
+        tidy_figures(frame, extra=extra).write_csv(),
         file_name=f"{slug(name)}.csv",
         mime="text/csv",
         key=f"download_{slug(name)}",

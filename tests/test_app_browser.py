@@ -5,11 +5,14 @@ checked, no error shown, and a full-page screenshot of each saved under <data di
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -24,18 +27,30 @@ BOUNDARIES = (
 # url path (with the query a copied link would carry), page heading, a section heading.
 PAGES = [
     ("", "Stalking in England and Wales: overview", "National trends"),
+    ("overview", "Stalking in England and Wales: overview", "National trends"),
+    ("find-your-area?area=E09000003", "Find your area", "Barnet is in Metropolitan Police"),
+    (
+        "compare-forces?forces=E23000032,E23000034&period=2025/26",
+        "Compare forces",
+        "2 forces on every metric, 2025/26",
+    ),
+    ("force-profile?force=E23000034&period=2025/26", "Force profile", "City of London, 2025/26"),
     (
         "force-comparison?force=E23000032&metric=screening_rate&period=2025/26",
         "Force comparison",
         "Kent: stalking crimes with the screening tool completed, 2025/26",
     ),
-    ("justice-outcomes", "Justice outcomes", "From recorded crime to conviction"),
+    ("table-builder", "Table builder", "2 measures"),
+    ("justice-outcomes?force=E23000034", "Justice outcomes", "From recorded crime to conviction"),
     ("protection", "Protection", "Screening, risk assessment and MASIP referral"),
     ("hidden-stalking", "Hidden stalking", "Share of courses of conduct"),
     ("service-demand", "Service demand", "What if: advocate posts needed"),
     ("data-quality", "Data quality and coverage", "Reconciliation with Home Office"),
     ("methodology", "Methodology and downloads", "Download every table"),
 ]
+WIDTHS = (1440, 390)
+TIDY_HEADER = "area_code,area_name,period,measure,unit,value,marker,release_id"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = [pytest.mark.xdist_group("demo_pipeline"), pytest.mark.slow]
 
@@ -117,46 +132,151 @@ def app_url(demo_pipeline):
         log.close()
 
 
-def test_every_page_in_a_real_browser(app_url, demo_pipeline):
+@pytest.fixture(scope="module")
+def browser(app_url):
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_settled(page, url: str, heading: str, section: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+    page.get_by_text(section).first.wait_for(timeout=60_000)
+    wait_until_settled(page)
+
+
+# Axis labels of every time axis, as drawn (the charts are SVG): they must be in time order.
+X_LABELS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')]
+    .flatMap(svg => [...svg.querySelectorAll('g.role-axis')]
+        .filter(axis => (axis.getAttribute('aria-label') || '').includes('time scale'))
+        .map(axis => [...axis.querySelectorAll('g.role-axis-label text')]
+            .map(t => t.textContent)))"""
+
+
+def period_key(label: str) -> tuple[int, int]:
+    """'Apr 2025', '2025/26 Q3' or '2025/26' as (year, month) of its start."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    if label[:3] in months:
+        return int(label[-4:]), months.index(label[:3]) + 1
+    year = int(label[:4])
+    if " Q" in label:
+        month = 4 + 3 * (int(label[-1]) - 1)
+        return year + (month > 12), (month - 1) % 12 + 1
+    return year, 4
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_in_a_real_browser(app_url, browser, demo_pipeline, width):
     base, view = app_url
     shots = demo_pipeline.root / "screenshots"
     shots.mkdir(exist_ok=True)
     problems = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    outside = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith((base, "data:", "blob:"))
+            else None
+        ),
+    )
+    for path, heading, section in PAGES:
+        name = path.split("?")[0] or "home"
+        try:
+            open_settled(page, f"{base}/{path}", heading, section)
+        except Exception as error:  # noqa: BLE001 - a page that never renders is the finding
+            problems.append(f"{name} at {width}px: did not render ({error.__class__.__name__})")
+            continue
+        text = page.inner_text("body")
+        for bad in ("Traceback", "Error", "Page not found", "This link asked"):
+            if bad in text:
+                problems.append(f"{name} at {width}px: {bad!r} on the page")
+        if page.locator('[data-testid="stException"]').count():
+            problems.append(f"{name} at {width}px: an exception is shown")
+        if "SYNTHETIC DATA" not in text:
+            problems.append(f"{name}: synthetic-data banner missing")
+        # Nothing wider than the window: a clipped chart at 390 px is a defect.
+        too_wide = page.evaluate(
+            """(width) => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                .filter(c => c.getBoundingClientRect().right > width + 1).length""",
+            width,
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for path, heading, section in PAGES:
-            page.set_viewport_size({"width": 1400, "height": 1000})
-            page.goto(f"{base}/{path}")
-            page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
-            page.get_by_role("heading", name=section).first.wait_for(timeout=30_000)
-            wait_until_settled(page)
-            # The app scrolls inside its main block: grow the window to the page's height so
-            # one screenshot holds the whole page.
-            height = page.evaluate(
-                "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
-            )
-            page.set_viewport_size({"width": 1400, "height": min(int(height) + 60, 12_000)})
-            wait_until_settled(page)
-            name = path.split("?")[0] or "overview"
-            page.screenshot(path=str(shots / f"{view}_{name}.png"), full_page=True)
-            text = page.inner_text("body")
-            if "Traceback" in text or "Error" in text:
-                problems.append(f"{name}: error text on the page")
-            if page.locator('[data-testid="stException"]').count():
-                problems.append(f"{name}: an exception is shown")
-            if view == "public" and "View: public" not in text:
-                problems.append(f"{name}: the active view is not shown in the sidebar")
-            if "SYNTHETIC DATA" not in text:
-                problems.append(f"{name}: synthetic-data banner missing")
-        browser.close()
+        if too_wide:
+            problems.append(f"{name} at {width}px: {too_wide} charts wider than the window")
+        for labels in page.evaluate(X_LABELS):
+            keys = [period_key(label) for label in labels if label]
+            if keys != sorted(keys) or len(set(keys)) != len(keys):
+                problems.append(f"{name} at {width}px: time axis out of order: {labels}")
+        height = page.evaluate(
+            "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
+        )
+        page.set_viewport_size({"width": width, "height": min(int(height) + 60, 12_000)})
+        wait_until_settled(page)
+        page.screenshot(path=str(shots / f"{view}_{width}_{name}.png"), full_page=True)
+        page.set_viewport_size({"width": width, "height": 1000})
+    page.close()
+    assert not outside, f"fetched from outside the app: {outside[:5]}"
     assert not problems, problems
-    assert len(list(shots.glob(f"{view}_*.png"))) == len(PAGES)
+
+
+def test_downloads_open(app_url, browser, tmp_path):
+    import openpyxl
+
+    base, _ = app_url
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    open_settled(
+        page,
+        f"{base}/force-profile?force=E23000032&period=2025/26",
+        "Force profile",
+        "Kent, 2025/26",
+    )
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Download “Force profile Kent 2025/26” (CSV)").click()
+    text = Path(csv_download.value.path()).read_text(encoding="utf-8")
+    lines = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0].startswith(TIDY_HEADER) and lines
+    # Per cent to one decimal place, rates to two: never float noise.
+    assert all(len(r["value"].split(".")[-1]) <= 2 for r in lines if r["value"]), lines[:3]
+    with page.expect_download() as png_download:
+        page.get_by_role("button", name="Download the spine chart (PNG)").click()
+    assert Path(png_download.value.path()).read_bytes()[:4] == b"\x89PNG"
+
+    open_settled(page, f"{base}/table-builder", "Table builder", "2 measures")
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("button", name="Download the table with its metadata (xlsx)").click()
+    target = tmp_path / "table.xlsx"
+    xlsx_download.value.save_as(target)
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["metadata", "table"]
+    assert [c.value for c in book["table"][1]][:8] == TIDY_HEADER.split(",")
+    page.close()
+
+
+def test_permalinks_restore_state_across_pages(app_url, browser):
+    base, _ = app_url
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    open_settled(
+        page,
+        f"{base}/force-comparison?force=E23000034&metric=charge_rate&period=2024/25",
+        "Force comparison",
+        "City of London: stalking crimes charged or summonsed, 2024/25",
+    )
+    # Along the sidebar to another page: the same force and period, and the URL says so.
+    page.get_by_role("link", name="Force profile").first.click()
+    page.get_by_text("City of London, 2024/25").first.wait_for(timeout=60_000)
+    wait_until_settled(page)
+    url = urllib.parse.unquote(page.url)
+    assert "force=E23000034" in url and "period=2024/25" in url, url
+    # The copied link of that page reopens it as it was.
+    again = browser.new_page(viewport={"width": 390, "height": 1000})
+    open_settled(again, page.url, "Force profile", "City of London, 2024/25")
+    again.close()
+    page.close()
 
 
 def wait_until_settled(page) -> None:

@@ -27,233 +27,247 @@ from reports_app.data import (
     tbl,
 )
 
-st.title("Data quality and coverage")
-st.write(
-    "Which forces and sources have landed for which quarters, what the ingest ledger accepted "
-    "and rejected, how files fared against the validation suites, and how the forces' own "
-    "extracts reconcile with the Home Office's published figures."
-)
 
-# --- Coverage grid ------------------------------------------------------------------------------
-SOURCES = {
-    "Force crime extracts": ("fct_recorded_crime_quarterly", QUARTER_SQL),
-    "Force SPO returns": ("fct_spo_quarterly", QUARTER_SQL),
-    "CPS returns": ("fct_prosecutions_quarterly", QUARTER_SQL),
-    "Helpline (by force area)": ("fct_helpline_monthly", MONTH_QUARTER_SQL),
-    "Advocacy services": ("fct_advocacy_monthly", MONTH_QUARTER_SQL),
-}
-parts = [
-    f"select distinct '{name}' as source, force_code, {period} as period from {tbl(table)} "
-    f"where force_code is not null and force_code <> '{NATIONAL_CODE}'"
-    for name, (table, period) in SOURCES.items()
-]
-landed = query(" union all ".join(parts))
-grid_forces = forces().select("force_code", "force_name")
-all_quarters = quarters()
-grid = (
-    grid_forces.join(pl.DataFrame({"period": all_quarters}), how="cross")
-    .join(
-        landed.group_by("force_code", "period").agg(
-            pl.col("source").n_unique().alias("sources_landed"),
-            pl.col("source").sort().str.join(", ").alias("landed"),
-        ),
-        on=["force_code", "period"],
-        how="left",
+def main() -> None:
+    st.title("Data quality and coverage")
+    st.write(
+        "Which forces and sources have landed for which quarters, what the ingest ledger accepted "
+        "and rejected, how files fared against the validation suites, and how the forces' own "
+        "extracts reconcile with the Home Office's published figures."
     )
-    .with_columns(pl.col("sources_landed").fill_null(0), pl.col("landed").fill_null("none"))
-)
-st.subheader("Coverage: sources landed per force and quarter")
-total = len(SOURCES)
-chart = (
-    alt.Chart(
-        grid,
-        title=charts.titled(
-            "Sources landed for each force and financial quarter",
-            f"Darker = more of the {total} sources present (crime, SPO, CPS, helpline, advocacy)",
-        ),
-    )
-    .mark_rect(stroke="white", strokeWidth=1)
-    .encode(
-        x=alt.X(
-            "period:N",
-            title="Financial quarter",
-            sort=all_quarters,
-            axis=alt.Axis(labelAngle=-40, orient="top"),
-        ),
-        y=alt.Y(
-            "force_name:N",
-            title=None,
-            sort=grid_forces["force_name"].to_list(),
-            axis=alt.Axis(labelOverlap=False, labelLimit=200),
-        ),
-        color=alt.Color(
-            "sources_landed:O",
-            title="Sources landed",
-            scale=alt.Scale(domain=list(range(total + 1)), scheme="blues"),
-            legend=alt.Legend(orient="bottom"),
-        ),
-        tooltip=[
-            alt.Tooltip("force_name:N", title="Force"),
-            alt.Tooltip("period:N"),
-            alt.Tooltip("sources_landed:O", title="Sources landed"),
-            alt.Tooltip("landed:N", title="Landed"),
-        ],
-    )
-    .properties(height=20 * grid_forces.height)
-)
-charts.show(chart)
-gaps = grid.filter(pl.col("sources_landed") < total)
-summary = (
-    landed.group_by("source", "period")
-    .agg(pl.col("force_code").n_unique().alias("forces"))
-    .pivot(on="period", index="source", values="forces", sort_columns=True)
-    .sort("source")
-)
-text_alternative(
-    f"{grid.height - gaps.height} of {grid.height} force-quarters have all {total} sources. "
-    + "; ".join(
-        f"{r['source']}: {min(v for k, v in r.items() if k != 'source' and v is not None)} to "
-        f"{max(v for k, v in r.items() if k != 'source' and v is not None)} forces a quarter"
-        for r in summary.iter_rows(named=True)
-    )
-    + "."
-)
-show_table(
-    summary,
-    "Forces landed per source and quarter",
-    caption="Number of forces with any rows in each source for the quarter; helpline and "
-    "advocacy count forces with at least one month in the quarter",
-)
-caveat(
-    "Helpline contacts with no known force area are not counted here. A source can be "
-    "present and still incomplete: see the ledger below."
-)
 
-# --- Ledger and validation ------------------------------------------------------------------
-st.subheader("Ingest ledger: files received")
-ledger = query(
-    """
+    # --- Coverage grid ----------------------------------------------------------------------------
+    SOURCES = {
+        "Force crime extracts": ("fct_recorded_crime_quarterly", QUARTER_SQL),
+        "Force SPO returns": ("fct_spo_quarterly", QUARTER_SQL),
+        "CPS returns": ("fct_prosecutions_quarterly", QUARTER_SQL),
+        "Helpline (by force area)": ("fct_helpline_monthly", MONTH_QUARTER_SQL),
+        "Advocacy services": ("fct_advocacy_monthly", MONTH_QUARTER_SQL),
+    }
+    parts = [
+        f"select distinct '{name}' as source, force_code, {period} as period from {tbl(table)} "
+        f"where force_code is not null and force_code <> '{NATIONAL_CODE}'"
+        for name, (table, period) in SOURCES.items()
+    ]
+    landed = query(" union all ".join(parts))
+    grid_forces = forces().select("force_code", "force_name")
+    all_quarters = quarters()
+    grid = (
+        grid_forces.join(pl.DataFrame({"period": all_quarters}), how="cross")
+        .join(
+            landed.group_by("force_code", "period").agg(
+                pl.col("source").n_unique().alias("sources_landed"),
+                pl.col("source").sort().str.join(", ").alias("landed"),
+            ),
+            on=["force_code", "period"],
+            how="left",
+        )
+        .with_columns(pl.col("sources_landed").fill_null(0), pl.col("landed").fill_null("none"))
+    )
+    st.subheader("Coverage: sources landed per force and quarter")
+    total = len(SOURCES)
+    chart = (
+        alt.Chart(
+            grid,
+            title=charts.titled(
+                "Sources landed for each force and financial quarter",
+                f"Darker = more of the {total} sources present (crime, SPO, CPS, helpline, "
+                "advocacy)",
+            ),
+        )
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X(
+                "period:N",
+                title="Financial quarter",
+                sort=all_quarters,
+                axis=alt.Axis(labelAngle=-40, orient="top"),
+            ),
+            y=alt.Y(
+                "force_name:N",
+                title=None,
+                sort=grid_forces["force_name"].to_list(),
+                axis=alt.Axis(labelOverlap=False, labelLimit=200),
+            ),
+            color=alt.Color(
+                "sources_landed:O",
+                title="Sources landed",
+                scale=alt.Scale(domain=list(range(total + 1)), scheme="blues"),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("force_name:N", title="Force"),
+                alt.Tooltip("period:N"),
+                alt.Tooltip("sources_landed:O", title="Sources landed"),
+                alt.Tooltip("landed:N", title="Landed"),
+            ],
+        )
+        .properties(height=20 * grid_forces.height)
+    )
+    charts.show(chart)
+    gaps = grid.filter(pl.col("sources_landed") < total)
+    summary = (
+        landed.group_by("source", "period")
+        .agg(pl.col("force_code").n_unique().alias("forces"))
+        .pivot(on="period", index="source", values="forces", sort_columns=True)
+        .sort("source")
+    )
+    text_alternative(
+        f"{grid.height - gaps.height} of {grid.height} force-quarters have all {total} sources. "
+        + "; ".join(
+            f"{r['source']}: {min(v for k, v in r.items() if k != 'source' and v is not None)} to "
+            f"{max(v for k, v in r.items() if k != 'source' and v is not None)} forces a quarter"
+            for r in summary.iter_rows(named=True)
+        )
+        + "."
+    )
+    show_table(
+        summary,
+        "Forces landed per source and quarter",
+        caption="Number of forces with any rows in each source for the quarter; helpline and "
+        "advocacy count forces with at least one month in the quarter",
+    )
+    caveat(
+        "Helpline contacts with no known force area are not counted here. A source can be "
+        "present and still incomplete: see the ledger below."
+    )
+
+    # --- Ledger and validation ------------------------------------------------------------------
+    # The ledger and quarantine are in the snapshot's meta schema, which the public view never
+    # reads: it sees what was published (coverage above, reconciliation below).
+    if is_public():
+        st.subheader("Ingest ledger and quarantine")
+        st.caption(
+            "The ingest ledger, the validation results and the quarantine are shown in the "
+            "restricted view only."
+        )
+    else:
+        st.subheader("Ingest ledger: files received")
+        ledger = query(
+            """
     select source, status, validation, count(*) as files, sum(rows_read) as rows_read,
            sum(rows_accepted) as rows_accepted, sum(rows_rejected) as rows_rejected
     from meta.ingest_ledger group by all order by source, status, validation
     """
-)
-show_table(
-    ledger,
-    "Ingest ledger summary",
-    numbers=["files", "rows_read", "rows_accepted", "rows_rejected"],
-    caption="Counts of files and rows by source, ledger status and validation result "
-    "(Great Expectations suites, blocking)",
-)
-failed = ledger.filter(pl.col("validation") != "passed")["files"].sum()
-st.caption(f"Files whose validation did not pass: {failed}.")
-quarantine = query(
-    "select source, rule, column_name, count(*) as rejected_rows, "
-    "count(distinct file_sha256) as files from meta.quarantine group by all order by 4 desc"
-)
-st.subheader("Quarantine: rejected rows and files")
-if quarantine.is_empty():
-    st.write("Nothing is in quarantine for this snapshot.")
-else:
-    show_table(
-        quarantine,
-        "Quarantine summary",
-        numbers=["rejected_rows", "files"],
-        caption="Rows rejected by rule and column; identifier values are never shown",
-    )
-
-if is_public():
-    st.caption(
-        "File names and the row-level quarantine list are shown in the restricted view only."
-    )
-else:
-    with st.expander("Restricted view: files and quarantined rows"):
-        files = query(
-            "select received_at, source, profile, file_name, status, validation, rows_read, "
-            "rows_accepted, rows_rejected, message from meta.ingest_ledger "
-            "order by received_at desc limit 500"
         )
         show_table(
-            files,
-            "Ingest ledger files",
-            numbers=["rows_read", "rows_accepted", "rows_rejected"],
-            caption="The 500 most recent files",
+            ledger,
+            "Ingest ledger summary",
+            numbers=["files", "rows_read", "rows_accepted", "rows_rejected"],
+            caption="Counts of files and rows by source, ledger status and validation result "
+            "(Great Expectations suites, blocking)",
         )
-        rows = query(
-            "select source, file_name, row_number, column_name, rule, message, value_shape "
-            "from meta.quarantine order by file_name, row_number limit 500"
+        failed = ledger.filter(pl.col("validation") != "passed")["files"].sum()
+        st.caption(f"Files whose validation did not pass: {failed}.")
+        quarantine = query(
+            "select source, rule, column_name, count(*) as rejected_rows, "
+            "count(distinct file_sha256) as files from meta.quarantine group by all order by 4 desc"
         )
-        show_table(rows, "Quarantined rows", caption="Up to 500 rows; value shapes only")
+        st.subheader("Quarantine: rejected rows and files")
+        if quarantine.is_empty():
+            st.write("Nothing is in quarantine for this snapshot.")
+        else:
+            show_table(
+                quarantine,
+                "Quarantine summary",
+                numbers=["rejected_rows", "files"],
+                caption="Rows rejected by rule and column; identifier values are never shown",
+            )
 
-# --- Reconciliation ---------------------------------------------------------------------------
-st.subheader("Reconciliation with Home Office published figures")
-periods = sorted(all_quarters, reverse=True)
-controls = st.columns(2)
-with controls[0]:
-    period = url_choice("Quarter", periods, "period")
-year, fy_quarter = period.split(" ")
-recon = (
-    sum_counts(
-        "reconciliation_home_office",
-        ["extract_crimes", "home_office_offences", "difference"],
-        ["force_code", "difference_pct"],
-        where="financial_year = ? and fy_quarter = ?",
-        params=(year, fy_quarter),
-    )
-    .join(forces().select("force_code", "force_name"), on="force_code", how="left")
-    .sort(pl.col("difference_pct").abs(), descending=True, nulls_last=True)
-    .select("force_code", "force_name", pl.exclude("force_code", "force_name"))
-)
-if recon.is_empty():
-    st.info(f"No Home Office figures to reconcile for {period}.")
-else:
-    with controls[1]:
-        force_code = choose_force("Force to highlight")
-    shown = recon.drop_nulls("difference_pct").with_columns(
-        (pl.col("force_code") == force_code).alias("selected")
-    )
-    bars = (
-        alt.Chart(
-            shown,
-            title=charts.titled(
-                f"Stalking crimes: force extracts against Home Office figures, {period}",
-                "Difference as % of the Home Office figure; positive = extract higher",
-            ),
+    if not is_public():
+        with st.expander("Restricted view: files and quarantined rows"):
+            files = query(
+                "select received_at, source, profile, file_name, status, validation, rows_read, "
+                "rows_accepted, rows_rejected, message from meta.ingest_ledger "
+                "order by received_at desc limit 500"
+            )
+            show_table(
+                files,
+                "Ingest ledger files",
+                numbers=["rows_read", "rows_accepted", "rows_rejected"],
+                caption="The 500 most recent files",
+            )
+            rows = query(
+                "select source, file_name, row_number, column_name, rule, message, value_shape "
+                "from meta.quarantine order by file_name, row_number limit 500"
+            )
+            show_table(rows, "Quarantined rows", caption="Up to 500 rows; value shapes only")
+
+    # --- Reconciliation ---------------------------------------------------------------------------
+    st.subheader("Reconciliation with Home Office published figures")
+    periods = sorted(all_quarters, reverse=True)
+    controls = st.columns(2)
+    with controls[0]:
+        period = url_choice("Quarter", periods, "period")
+    year, fy_quarter = period.split(" ")
+    recon = (
+        sum_counts(
+            "reconciliation_home_office",
+            ["extract_crimes", "home_office_offences", "difference"],
+            ["force_code", "difference_pct"],
+            where="financial_year = ? and fy_quarter = ?",
+            params=(year, fy_quarter),
         )
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "force_name:N",
-                title=None,
-                sort=shown["force_name"].to_list(),
-                axis=alt.Axis(labelOverlap=False, labelLimit=200),
-            ),
-            x=alt.X("difference_pct:Q", title="Difference (%)"),
-            color=alt.condition(
-                "datum.selected", alt.value(OKABE_ITO["vermillion"]), alt.value(OKABE_ITO["blue"])
-            ),
-            tooltip=[
-                "force_name",
-                "extract_crimes",
-                "home_office_offences",
-                alt.Tooltip("difference_pct:Q", format=".2f"),
-            ],
+        .join(forces().select("force_code", "force_name"), on="force_code", how="left")
+        .sort(pl.col("difference_pct").abs(), descending=True, nulls_last=True)
+        .select("force_code", "force_name", pl.exclude("force_code", "force_name"))
+    )
+    if recon.is_empty():
+        st.info(f"No Home Office figures to reconcile for {period}.")
+    else:
+        with controls[1]:
+            force_code = choose_force("Force to highlight")
+        shown = recon.drop_nulls("difference_pct").with_columns(
+            (pl.col("force_code") == force_code).alias("selected")
         )
-        .properties(height=20 * shown.height)
-    )
-    charts.show(bars)
-    within = shown.filter(pl.col("difference_pct").abs() <= 1).height
-    text_alternative(
-        f"{within} of {shown.height} forces within 1% of the Home Office figure in {period}. "
-        f"Largest difference: {shown['force_name'][0]} ({shown['difference_pct'][0]:+.2f}%)."
-    )
-    show_table(
-        recon,
-        f"Reconciliation {period}",
-        counts=["extract_crimes", "home_office_offences", "difference"],
-        decimals={"difference_pct": 2},
-    )
-    caveat(
-        "Small differences are expected: the Home Office tables are taken at a fixed date "
-        "and later revisions to a force's extract are not in them."
-    )
+        bars = (
+            alt.Chart(
+                shown,
+                title=charts.titled(
+                    f"Stalking crimes: force extracts against Home Office figures, {period}",
+                    "Difference as % of the Home Office figure; positive = extract higher",
+                ),
+            )
+            .mark_bar()
+            .encode(
+                y=alt.Y(
+                    "force_name:N",
+                    title=None,
+                    sort=shown["force_name"].to_list(),
+                    axis=alt.Axis(labelOverlap=False, labelLimit=200),
+                ),
+                x=alt.X("difference_pct:Q", title="Difference (%)"),
+                color=alt.condition(
+                    "datum.selected",
+                    alt.value(OKABE_ITO["vermillion"]),
+                    alt.value(OKABE_ITO["blue"]),
+                ),
+                tooltip=[
+                    "force_name",
+                    "extract_crimes",
+                    "home_office_offences",
+                    alt.Tooltip("difference_pct:Q", format=".2f"),
+                ],
+            )
+            .properties(height=20 * shown.height)
+        )
+        charts.show(bars)
+        within = shown.filter(pl.col("difference_pct").abs() <= 1).height
+        text_alternative(
+            f"{within} of {shown.height} forces within 1% of the Home Office figure in {period}. "
+            f"Largest difference: {shown['force_name'][0]} ({shown['difference_pct'][0]:+.2f}%)."
+        )
+        show_table(
+            recon,
+            f"Reconciliation {period}",
+            counts=["extract_crimes", "home_office_offences", "difference"],
+            decimals={"difference_pct": 2},
+        )
+        caveat(
+            "Small differences are expected: the Home Office tables are taken at a fixed date "
+            "and later revisions to a force's extract are not in them."
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,7 @@ from reports_app import charts
 from reports_app.components import (
     caveat,
     choose_force,
+    default_period,
     fmt_count,
     fmt_value,
     period_label_fn,
@@ -19,158 +20,177 @@ from reports_app.components import (
 )
 from reports_app.data import NATIONAL_CODE, comparisons, metric, query, sum_counts, tbl
 
-st.title("Hidden stalking")
-st.write(
-    "Stalking is often recorded as separate harassment or malicious communications crimes, so "
-    "the pattern is never seen. Linking crimes between the same (pseudonymised) victim and "
-    "suspect finds courses of conduct: two or more stalking and harassment crimes within 12 "
-    "months. A course with no stalking crime (8Q) recorded is a *possible* unrecognised "
-    "stalking case."
-)
 
-years = (
-    query(
-        f"select distinct financial_year from {tbl('fct_courses_of_conduct_yearly')} "
-        "order by 1 desc"
+def main() -> None:
+    st.title("Hidden stalking")
+    st.write(
+        "Stalking is often recorded as separate harassment or malicious communications crimes, so "
+        "the pattern is never seen. Linking crimes between the same (pseudonymised) victim and "
+        "suspect finds courses of conduct: two or more stalking and harassment crimes within 12 "
+        "months. A course with no stalking crime (8Q) recorded is a *possible* unrecognised "
+        "stalking case."
     )
-    .get_column("financial_year")
-    .to_list()
-)
-if not years:
-    st.info("No courses of conduct have been published yet.")
-    st.stop()
-controls = st.columns(2)
-with controls[0]:
-    force_code = choose_force("Force to highlight")
-with controls[1]:
-    year = url_choice("Financial year", years, "period", format_func=period_label_fn())
 
-COUNTS = ["courses_of_conduct", "recognised_as_stalking", "possible_unrecognised"]
-national = sum_counts(
-    "fct_courses_of_conduct_yearly",
-    COUNTS,
-    [],
-    where="financial_year = ?",
-    params=(year,),
-    scope="national",
-).row(0, named=True)
-share = (
-    national["possible_unrecognised"] / national["courses_of_conduct"] * 100
-    if national["possible_unrecognised"] is not None and national["courses_of_conduct"]
-    else None
-)
-cols = st.columns(3)
-cols[0].metric(
-    "Courses of conduct",
-    fmt_count(national["courses_of_conduct"], national["courses_of_conduct_marker"]),
-)
-cols[1].metric(
-    "Recognised as stalking",
-    fmt_count(national["recognised_as_stalking"], national["recognised_as_stalking_marker"]),
-)
-cols[2].metric(
-    "Possible unrecognised stalking",
-    fmt_count(national["possible_unrecognised"], national["possible_unrecognised_marker"]),
-    help="Courses of conduct with no stalking crime recorded.",
-)
-st.caption(
-    f"England and Wales, {year}: "
-    + (
-        f"{share:.1f}% of courses of conduct had no stalking crime recorded."
-        if share is not None
-        else "share not available."
+    years = (
+        query(
+            f"select distinct financial_year from {tbl('fct_courses_of_conduct_yearly')} "
+            "order by 1 desc"
+        )
+        .get_column("financial_year")
+        .to_list()
     )
-)
+    if not years:
+        st.info("No courses of conduct have been published yet.")
+        st.stop()
+    controls = st.columns(2)
+    with controls[0]:
+        force_code = choose_force("Force to highlight")
+    with controls[1]:
+        year = url_choice(
+            "Financial year",
+            years,
+            "period",
+            default=default_period(years),
+            format_func=period_label_fn(),
+        )
 
-st.subheader(f"Share of courses of conduct with no stalking crime recorded, {year}")
-m = metric("possible_unrecognised_share")
-rows = comparisons("possible_unrecognised_share", year)
-selected = rows.filter(pl.col("force_code") == force_code)
-peers = set()
-if not selected.is_empty() and selected["peer_basis"][0] == "ons_region":
-    peers = set(rows.filter(pl.col("region_code") == selected["region_code"][0])["force_code"])
-ranked = rows.filter(pl.col("value").is_not_null()).with_columns(
-    (pl.col("value") * 100).alias("shown"),
-    (pl.col("ci95_low") * 100).alias("low"),
-    (pl.col("ci95_high") * 100).alias("high"),
-    pl.when(pl.col("force_code") == force_code)
-    .then(pl.lit("Selected force"))
-    .when(pl.col("force_code").is_in(list(peers)))
-    .then(pl.lit("Peer (same region)"))
-    .otherwise(pl.lit("Other force"))
-    .alias("role"),
-    pl.col("value_marker").fill_null("").alias("marker"),
-)
-first = rows.row(0, named=True) if rows.height else {}
-national_value = first.get("national_value")
-if ranked.is_empty():
-    st.info(f"Every force's share for {year} is withheld ([c]) or not available.")
-else:
-    charts.show(
-        charts.ski_slope(
-            ranked.select("force_name", "shown", "low", "high", "role", "marker"),
-            title=f"Possible unrecognised stalking by force, {year}, with 95% intervals (dashed "
-            "line: England and Wales)",
-            x_title="Courses of conduct with no stalking crime recorded (%)",
-            x_format=".0f",
-            national=national_value * 100 if national_value is not None else None,
+    COUNTS = ["courses_of_conduct", "recognised_as_stalking", "possible_unrecognised"]
+    national = sum_counts(
+        "fct_courses_of_conduct_yearly",
+        COUNTS,
+        [],
+        where="financial_year = ?",
+        params=(year,),
+        scope="national",
+    ).row(0, named=True)
+    share = (
+        national["possible_unrecognised"] / national["courses_of_conduct"] * 100
+        if national["possible_unrecognised"] is not None and national["courses_of_conduct"]
+        else None
+    )
+    cols = st.columns(3)
+    cols[0].metric(
+        "Courses of conduct",
+        fmt_count(national["courses_of_conduct"], national["courses_of_conduct_marker"]),
+    )
+    cols[1].metric(
+        "Recognised as stalking",
+        fmt_count(national["recognised_as_stalking"], national["recognised_as_stalking_marker"]),
+    )
+    cols[2].metric(
+        "Possible unrecognised stalking",
+        fmt_count(national["possible_unrecognised"], national["possible_unrecognised_marker"]),
+        help="Courses of conduct with no stalking crime recorded.",
+    )
+    st.caption(
+        f"England and Wales, {year}: "
+        + (
+            f"{share:.1f}% of courses of conduct had no stalking crime recorded."
+            if share is not None
+            else "share not available."
         )
     )
-    top = ranked.sort("shown", descending=True)
-    chosen = ""
-    if not selected.is_empty():
-        pick = selected.row(0, named=True)
-        chosen = f"{pick['force_name']}: {fmt_value(pick['value'], m, pick['value_marker'])}."
-    text_alternative(
-        f"England and Wales {fmt_value(national_value, m, first.get('national_value_marker'))}. "
-        f"Highest {top['force_name'][0]} ({top['shown'][0]:.1f}%, 95% interval "
-        f"{top['low'][0]:.1f}% to {top['high'][0]:.1f}%); lowest {top['force_name'][-1]} "
-        f"({top['shown'][-1]:.1f}%). " + chosen
-    )
-caveat(
-    "A possible unrecognised course is a lead for review, not a finding: some are harassment "
-    "that is not stalking. Linkage depends on victim and suspect being recorded consistently, "
-    "so forces with better identifiers find more courses. A course running over a year end is "
-    "counted in the year of its latest crime. Higher or lower is not in itself better or worse."
-)
 
-st.subheader(f"All forces, {year}")
-by_force = sum_counts(
-    "fct_courses_of_conduct_yearly",
-    COUNTS,
-    ["force_code"],
-    where="financial_year = ?",
-    params=(year,),
-)
-table = (
-    rows.select(
-        "force_code", "force_name", "region_name", "value", "ci95_low", "ci95_high", "value_marker"
+    st.subheader(f"Share of courses of conduct with no stalking crime recorded, {year}")
+    m = metric("possible_unrecognised_share")
+    rows = comparisons("possible_unrecognised_share", year)
+    selected = rows.filter(pl.col("force_code") == force_code)
+    peers = set()
+    if not selected.is_empty() and selected["peer_basis"][0] == "ons_region":
+        peers = set(rows.filter(pl.col("region_code") == selected["region_code"][0])["force_code"])
+    ranked = rows.filter(pl.col("value").is_not_null()).with_columns(
+        (pl.col("value") * 100).alias("shown"),
+        (pl.col("ci95_low") * 100).alias("low"),
+        (pl.col("ci95_high") * 100).alias("high"),
+        pl.when(pl.col("force_code") == force_code)
+        .then(pl.lit("Selected force"))
+        .when(pl.col("force_code").is_in(list(peers)))
+        .then(pl.lit("Peer (same region)"))
+        .otherwise(pl.lit("Other force"))
+        .alias("role"),
+        pl.col("value_marker").fill_null("").alias("marker"),
     )
-    .join(by_force, on="force_code", how="left")
-    .with_columns(
-        ratio_pct(pl.col("possible_unrecognised"), pl.col("courses_of_conduct")).alias(
-            "possible_unrecognised_pct"
+    first = rows.row(0, named=True) if rows.height else {}
+    national_value = first.get("national_value")
+    if ranked.is_empty():
+        st.info(f"Every force's share for {year} is withheld ([c]) or not available.")
+    else:
+        charts.show(
+            charts.ski_slope(
+                ranked.select("force_name", "shown", "low", "high", "role", "marker"),
+                title=f"Possible unrecognised stalking by force, {year}, with 95% intervals "
+                "(dashed line: England and Wales)",
+                x_title="Courses of conduct with no stalking crime recorded (%)",
+                x_format=".0f",
+                national=national_value * 100 if national_value is not None else None,
+            )
+        )
+        top = ranked.sort("shown", descending=True)
+        chosen = ""
+        if not selected.is_empty():
+            pick = selected.row(0, named=True)
+            chosen = f"{pick['force_name']}: {fmt_value(pick['value'], m, pick['value_marker'])}."
+        text_alternative(
+            "England and Wales "
+            f"{fmt_value(national_value, m, first.get('national_value_marker'))}. "
+            f"Highest {top['force_name'][0]} ({top['shown'][0]:.1f}%, 95% interval "
+            f"{top['low'][0]:.1f}% to {top['high'][0]:.1f}%); lowest {top['force_name'][-1]} "
+            f"({top['shown'][-1]:.1f}%). " + chosen
+        )
+    caveat(
+        "A possible unrecognised course is a lead for review, not a finding: some are harassment "
+        "that is not stalking. Linkage depends on victim and suspect being recorded consistently, "
+        "so forces with better identifiers find more courses. A course running over a year end is "
+        "counted in the year of its latest crime. Higher or lower is not in itself better or worse."
+    )
+
+    st.subheader(f"All forces, {year}")
+    by_force = sum_counts(
+        "fct_courses_of_conduct_yearly",
+        COUNTS,
+        ["force_code"],
+        where="financial_year = ?",
+        params=(year,),
+    )
+    table = (
+        rows.select(
+            "force_code",
+            "force_name",
+            "region_name",
+            "value",
+            "ci95_low",
+            "ci95_high",
+            "value_marker",
+        )
+        .join(by_force, on="force_code", how="left")
+        .with_columns(
+            ratio_pct(pl.col("possible_unrecognised"), pl.col("courses_of_conduct")).alias(
+                "possible_unrecognised_pct"
+            ),
+            (pl.col("ci95_low") * 100).alias("low_95_pct"),
+            (pl.col("ci95_high") * 100).alias("high_95_pct"),
+        )
+        .drop("value", "ci95_low", "ci95_high")
+        .filter(pl.col("force_code") != NATIONAL_CODE)
+    )
+    show_table(
+        table.select(
+            "force_code",
+            "force_name",
+            "region_name",
+            *COUNTS,
+            *[f"{c}_marker" for c in COUNTS],
+            "possible_unrecognised_pct",
+            "low_95_pct",
+            "high_95_pct",
+            "value_marker",
         ),
-        (pl.col("ci95_low") * 100).alias("low_95_pct"),
-        (pl.col("ci95_high") * 100).alias("high_95_pct"),
+        f"Courses of conduct by force {year}",
+        counts=COUNTS,
+        pct=["possible_unrecognised_pct", "low_95_pct", "high_95_pct"],
+        caption="95% Wilson interval for the share",
     )
-    .drop("value", "ci95_low", "ci95_high")
-    .filter(pl.col("force_code") != NATIONAL_CODE)
-)
-show_table(
-    table.select(
-        "force_code",
-        "force_name",
-        "region_name",
-        *COUNTS,
-        *[f"{c}_marker" for c in COUNTS],
-        "possible_unrecognised_pct",
-        "low_95_pct",
-        "high_95_pct",
-        "value_marker",
-    ),
-    f"Courses of conduct by force {year}",
-    counts=COUNTS,
-    pct=["possible_unrecognised_pct", "low_95_pct", "high_95_pct"],
-    caption="95% Wilson interval for the share",
-)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,29 +14,31 @@ from reports_app.data import (
     tables,
 )
 
-st.title("Methodology and downloads")
 
-st.subheader("Definitions")
-definitions = metrics().select(
-    "metric_id",
-    "metric_label",
-    "kind",
-    "unit_label",
-    "direction",
-    "numerator_description",
-    "denominator_description",
-    "quarterly",
-)
-show_table(
-    definitions,
-    "Metric definitions",
-    caption="From reference.ref_metrics. Direction 'none' means higher or lower is not in "
-    "itself better or worse; proportions are shown as per cent",
-)
+def main() -> None:
+    st.title("Methodology and downloads")
 
-st.subheader("Methods")
-st.markdown(
-    """
+    st.subheader("Definitions")
+    definitions = metrics().select(
+        "metric_id",
+        "metric_label",
+        "kind",
+        "unit_label",
+        "direction",
+        "numerator_description",
+        "denominator_description",
+        "quarterly",
+    )
+    show_table(
+        definitions,
+        "Metric definitions",
+        caption="From reference.ref_metrics. Direction 'none' means higher or lower is not in "
+        "itself better or worse; proportions are shown as per cent",
+    )
+
+    st.subheader("Methods")
+    st.markdown(
+        """
 **Periods.** Financial years (April to March) and quarters (April to June is Q1), as the Home
 Office publishes. Crimes count by the date recorded; police outcomes by the quarter the crime
 was recorded; CPS figures by the quarter the prosecution finished. A financial year with fewer
@@ -75,58 +77,63 @@ shown as [c] in this app. Other symbols: **[x]** not available, **[z]** not appl
 replaces earlier ones, and revised figures are marked **[r]**. Figures for recent quarters
 will change as outcomes are assigned and late returns arrive.
 """
-)
-if is_public():
-    st.caption("You are using the public view: every figure here has disclosure control applied.")
-else:
-    st.warning(
-        "Restricted view: these are exact counts from the marts schema. Do not release "
-        "them outside the building.",
-        icon="🔒",
     )
-
-st.subheader("Download every table")
-schema = stats_schema()
-st.write(
-    f"Each table of the `{schema}` schema in this snapshot, as CSV. Researchers can also open "
-    "the snapshot directly: `duckdb -readonly serving/public.duckdb`."
-)
-
-
-def table_csv(name: str) -> bytes:
-    return query(f"select * from {schema}.{name}").write_csv().encode("utf-8")
-
-
-counts = query(
-    "select table_name, estimated_size as approx_rows from duckdb_tables() "
-    "where schema_name = ? order by table_name",
-    schema,
-)
-approx_rows = dict(counts.iter_rows())
-columns = st.columns(2)
-for i, name in enumerate(tables(schema)):
-    with columns[i % 2]:
-        st.download_button(
-            f"{name} (about {approx_rows.get(name, 0):,} rows)",
-            data=lambda name=name: table_csv(name),
-            file_name=f"{schema}_{name}.csv",
-            mime="text/csv",
-            key=f"table_{slug(name)}",
-            on_click="ignore",
-            width="stretch",
+    if is_public():
+        st.caption(
+            "You are using the public view: every figure here has disclosure control applied."
+        )
+    else:
+        st.warning(
+            "Restricted view: these are exact counts from the marts schema. Do not release "
+            "them outside the building.",
+            icon="🔒",
         )
 
-workbook = exports_dir() / "stalking_statistics.xlsx"
-if workbook.is_file():
-    st.download_button(
-        "Download the accessible spreadsheet (stalking_statistics.xlsx, disclosure controlled)",
-        workbook.read_bytes(),
-        file_name=workbook.name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="download_workbook",
-        on_click="ignore",
+    st.subheader("Download every table")
+    schema = stats_schema()
+    st.write(
+        f"Each table of the `{schema}` schema in this snapshot, as CSV. Researchers can also open "
+        "the snapshot directly: `duckdb -readonly serving/public.duckdb`."
     )
-else:
-    st.caption(
-        "The spreadsheet (exports/stalking_statistics.xlsx) is not in this snapshot's exports yet."
+
+    def table_csv(name: str) -> bytes:
+        return query(f"select * from {schema}.{name}").write_csv().encode("utf-8")
+
+    counts = query(
+        "select table_name, estimated_size as approx_rows from duckdb_tables() "
+        "where schema_name = ? order by table_name",
+        schema,
     )
+    approx_rows = dict(counts.iter_rows())
+    columns = st.columns(2)
+    for i, name in enumerate(tables(schema)):
+        with columns[i % 2]:
+            st.download_button(
+                f"{name} (about {approx_rows.get(name, 0):,} rows)",
+                data=lambda name=name: table_csv(name),
+                file_name=f"{schema}_{name}.csv",
+                mime="text/csv",
+                key=f"table_{slug(name)}",
+                on_click="ignore",
+                width="stretch",
+            )
+
+    workbook = exports_dir() / "stalking_statistics.xlsx"
+    if workbook.is_file():
+        st.download_button(
+            "Download the accessible spreadsheet (stalking_statistics.xlsx, disclosure controlled)",
+            workbook.read_bytes(),
+            file_name=workbook.name,
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="download_workbook",
+            on_click="ignore",
+        )
+    else:
+        st.caption(
+            "The spreadsheet (exports/stalking_statistics.xlsx) is not in this snapshot's exports "
+            "yet."
+        )
+
+
+if __name__ == "__main__":
+    main()

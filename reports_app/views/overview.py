@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from reports_app import charts
+from reports_app import charts, queries
 from reports_app.components import caveat, fmt_count, show_table, text_alternative
 from reports_app.data import (
     MONTH_QUARTER_SQL,
@@ -15,125 +15,124 @@ from reports_app.data import (
     tbl,
 )
 
-st.title("Stalking in England and Wales: overview")
-st.write(
-    "National trends in recorded stalking, charging, Stalking Protection Orders, CPS "
-    "convictions and helpline demand, by financial quarter (April to June is Q1)."
-)
 
-
-def national_series() -> pl.DataFrame:
-    crimes = sum_counts(
-        "fct_recorded_crime_quarterly",
-        ["crimes"],
-        [f"{QUARTER_SQL} as period"],
-        where="offence_code = '8Q'",
-        scope="national",
-        revised=True,
-    ).rename({"crimes": "stalking_crimes", "crimes_marker": "stalking_crimes_marker"})
-    spos = sum_counts(
-        "fct_spo_quarterly",
-        ["applications", "granted"],
-        [f"{QUARTER_SQL} as period"],
-        scope="national",
-    ).rename(
-        {
-            "applications": "spo_applications",
-            "applications_marker": "spo_applications_marker",
-            "granted": "spos_granted",
-            "granted_marker": "spos_granted_marker",
-        }
+def main() -> None:
+    st.title("Stalking in England and Wales: overview")
+    st.write(
+        "National trends in recorded stalking, charging, Stalking Protection Orders, CPS "
+        "convictions and helpline demand, by financial quarter (April to June is Q1)."
     )
-    cps = sum_counts(
-        "fct_prosecutions_quarterly",
-        ["prosecutions_completed", "convictions"],
-        [f"{QUARTER_SQL} as period"],
-        where="is_stalking_offence",
-        scope="national",
+
+    def national_series() -> pl.DataFrame:
+        crimes = sum_counts(
+            "fct_recorded_crime_quarterly",
+            ["crimes"],
+            [f"{QUARTER_SQL} as period"],
+            where="offence_code = '8Q'",
+            scope="national",
+            revised=True,
+        ).rename({"crimes": "stalking_crimes", "crimes_marker": "stalking_crimes_marker"})
+        spos = sum_counts(
+            "fct_spo_quarterly",
+            ["applications", "granted"],
+            [f"{QUARTER_SQL} as period"],
+            scope="national",
+        ).rename(
+            {
+                "applications": "spo_applications",
+                "applications_marker": "spo_applications_marker",
+                "granted": "spos_granted",
+                "granted_marker": "spos_granted_marker",
+            }
+        )
+        cps = sum_counts(
+            "fct_prosecutions_quarterly",
+            ["prosecutions_completed", "convictions"],
+            [f"{QUARTER_SQL} as period"],
+            where="is_stalking_offence",
+            scope="national",
+        )
+        # The one national helpline figure: every contact with a known region (queries).
+        helpline_table, all_channels, _ = queries.helpline_source()
+        helpline = sum_counts(
+            helpline_table,
+            ["contacts"],
+            [f"{MONTH_QUARTER_SQL} as period"],
+            where=f"{all_channels} and region_code is not null",
+        ).rename({"contacts": "helpline_contacts", "contacts_marker": "helpline_contacts_marker"})
+        months = query(
+            f"select {MONTH_QUARTER_SQL} as period, count(distinct month) as helpline_months "
+            f"from {tbl('fct_helpline_monthly')} group by all"
+        )
+        charge = query(
+            f"select period, any_value(national_value) * 100 as charge_rate_pct "
+            f"from {tbl('force_comparisons')} where metric_id = 'charge_rate' "
+            f"and period_type = 'quarter' group by period"
+        )
+        frame = crimes
+        for other in (charge, spos, cps, helpline, months):
+            frame = frame.join(other, on="period", how="left")
+        return frame.sort("period")
+
+    series = national_series()
+    if series.is_empty():
+        st.info("No force crime extracts have been published yet.")
+        st.stop()
+
+    latest, previous = (
+        series.row(-1, named=True),
+        (series.row(-2, named=True) if series.height > 1 else None),
     )
-    helpline = sum_counts(
-        "fct_helpline_monthly",
-        ["contacts"],
-        [f"{MONTH_QUARTER_SQL} as period"],
-        scope="national",
-    ).rename({"contacts": "helpline_contacts", "contacts_marker": "helpline_contacts_marker"})
-    months = query(
-        f"select {MONTH_QUARTER_SQL} as period, count(distinct month) as helpline_months "
-        f"from {tbl('fct_helpline_monthly')} group by all"
-    )
-    charge = query(
-        f"select period, any_value(national_value) * 100 as charge_rate_pct "
-        f"from {tbl('force_comparisons')} where metric_id = 'charge_rate' "
-        f"and period_type = 'quarter' group by period"
-    )
-    frame = crimes
-    for other in (charge, spos, cps, helpline, months):
-        frame = frame.join(other, on="period", how="left")
-    return frame.sort("period")
+    st.subheader(f"Latest quarter: {latest['period']}")
+    if previous:
+        st.caption(f"Changes are against the previous quarter, {previous['period']}.")
 
+    HEADLINES = [
+        ("stalking_crimes", "Stalking crimes recorded", "count"),
+        ("charge_rate_pct", "Charged or summonsed", "pct"),
+        ("spo_applications", "SPO applications", "count"),
+        ("convictions", "CPS stalking convictions", "count"),
+        ("helpline_contacts", "Helpline contacts", "count"),
+    ]
 
-series = national_series()
-if series.is_empty():
-    st.info("No force crime extracts have been published yet.")
-    st.stop()
+    def headline_value(row: dict | None, column: str, kind: str) -> str:
+        if row is None:
+            return "[x]"
+        value = row.get(column)
+        if kind == "pct":
+            return "[x]" if value is None else f"{value:.1f}%"
+        return fmt_count(value, row.get(f"{column}_marker"))
 
-latest, previous = (
-    series.row(-1, named=True),
-    (series.row(-2, named=True) if series.height > 1 else None),
-)
-st.subheader(f"Latest quarter: {latest['period']}")
-if previous:
-    st.caption(f"Changes are against the previous quarter, {previous['period']}.")
-
-HEADLINES = [
-    ("stalking_crimes", "Stalking crimes recorded", "count"),
-    ("charge_rate_pct", "Charged or summonsed", "pct"),
-    ("spo_applications", "SPO applications", "count"),
-    ("convictions", "CPS stalking convictions", "count"),
-    ("helpline_contacts", "Helpline contacts", "count"),
-]
-
-
-def headline_value(row: dict | None, column: str, kind: str) -> str:
-    if row is None:
-        return "[x]"
-    value = row.get(column)
-    if kind == "pct":
-        return "[x]" if value is None else f"{value:.1f}%"
-    return fmt_count(value, row.get(f"{column}_marker"))
-
-
-def headline_delta(column: str, kind: str) -> tuple[str | None, str]:
-    if previous is None or latest.get(column) is None or previous.get(column) is None:
-        return None, "no comparable previous figure"
-    now, before = latest[column], previous[column]
-    if kind == "pct":
+    def headline_delta(column: str, kind: str) -> tuple[str | None, str]:
+        if previous is None or latest.get(column) is None or previous.get(column) is None:
+            return None, "no comparable previous figure"
+        now, before = latest[column], previous[column]
+        if kind == "pct":
+            change = now - before
+            return f"{change:+.1f} percentage points", f"{change:+.1f} percentage points"
         change = now - before
-        return f"{change:+.1f} percentage points", f"{change:+.1f} percentage points"
-    change = now - before
-    rel = f" ({change / before:+.1%})" if before else ""
-    return f"{change:+,}{rel}", f"{change:+,}{rel}"
+        rel = f" ({change / before:+.1%})" if before else ""
+        return f"{change:+,}{rel}", f"{change:+,}{rel}"
 
+    columns = st.columns(len(HEADLINES))
+    changes: list[str] = []
+    for slot, (column, label, kind) in zip(columns, HEADLINES, strict=True):
+        delta, words = headline_delta(column, kind)
+        slot.metric(
+            label,
+            headline_value(latest, column, kind),
+            delta=delta,
+            delta_color="off",
+            help="Change shown as higher or lower; neither is in itself better or worse.",
+        )
+        changes.append(
+            f"{label}: {headline_value(latest, column, kind)} in {latest['period']}"
+            + (f", {words} on {previous['period']}" if previous else "")
+        )
 
-columns = st.columns(len(HEADLINES))
-changes: list[str] = []
-for slot, (column, label, kind) in zip(columns, HEADLINES, strict=True):
-    delta, words = headline_delta(column, kind)
-    slot.metric(
-        label,
-        headline_value(latest, column, kind),
-        delta=delta,
-        delta_color="off",
-        help="Change shown as higher or lower; neither is in itself better or worse.",
-    )
-    changes.append(
-        f"{label}: {headline_value(latest, column, kind)} in {latest['period']}"
-        + (f", {words} on {previous['period']}" if previous else "")
-    )
-
-st.markdown("**What changed**")
-changed_forces = query(
-    f"""
+    st.markdown("**What changed**")
+    changed_forces = query(
+        f"""
     with latest as (
         select force_code, metric_id, funnel_class from {tbl("force_comparisons")}
         where period_type = 'quarter' and period = ?
@@ -149,76 +148,85 @@ changed_forces = query(
                as back_inside
     from latest join before using (force_code, metric_id)
     """,
-    latest["period"],
-    previous["period"] if previous else "",
-).row(0, named=True)
-bullets = [f"- {line}." for line in changes]
-if previous:
-    bullets.append(
-        f"- Force-metric pairs newly beyond the 99.8% funnel limits: "
-        f"{changed_forces['newly_outside']}; back within them: {changed_forces['back_inside']} "
-        "(see Force comparison)."
-    )
-revised = query(
-    f"select count(*) as n from {tbl('fct_recorded_crime_quarterly')} where is_revised"
-).item()
-bullets.append(f"- Revised force-quarter-offence figures in this snapshot: {revised} [r].")
-st.markdown("\n".join(bullets))
-if (latest.get("helpline_months") or 3) < 3:
+        latest["period"],
+        previous["period"] if previous else "",
+    ).row(0, named=True)
+    bullets = [f"- {line}." for line in changes]
+    if previous:
+        bullets.append(
+            f"- Force-metric pairs newly beyond the 99.8% funnel limits: "
+            f"{changed_forces['newly_outside']}; back within them: {changed_forces['back_inside']} "
+            "(see Force comparison)."
+        )
+    revised = query(
+        f"select count(*) as n from {tbl('fct_recorded_crime_quarterly')} where is_revised"
+    ).item()
+    bullets.append(f"- Revised force-quarter-offence figures in this snapshot: {revised} [r].")
+    st.markdown("\n".join(bullets))
+    if (latest.get("helpline_months") or 3) < 3:
+        caveat(
+            f"Helpline figures for {latest['period']} cover {latest['helpline_months']} of 3 "
+            "months so far."
+        )
     caveat(
-        f"Helpline figures for {latest['period']} cover {latest['helpline_months']} of 3 "
-        "months so far."
+        "Outcomes count by the quarter the crime was recorded, so the latest quarters' charge "
+        "rates rise as investigations finish. CPS convictions count prosecutions completed in the "
+        "quarter, which are mostly of crimes recorded in earlier quarters."
     )
-caveat(
-    "Outcomes count by the quarter the crime was recorded, so the latest quarters' charge "
-    "rates rise as investigations finish. CPS convictions count prosecutions completed in the "
-    "quarter, which are mostly of crimes recorded in earlier quarters."
-)
 
-st.subheader("National trends")
-TRENDS = [
-    ("stalking_crimes", "Stalking crimes (8Q) recorded", "Crimes", ",.0f"),
-    ("charge_rate_pct", "Stalking crimes charged or summonsed (%)", "Per cent of outcomes", ".1f"),
-    ("spo_applications", "Stalking Protection Order applications", "Applications", ",.0f"),
-    ("convictions", "CPS convictions for stalking offences", "Convictions", ",.0f"),
-    ("helpline_contacts", "Helpline contacts", "Contacts", ",.0f"),
-]
-grid = st.columns(2)
-for i, (column, title, y_title, y_format) in enumerate(TRENDS):
-    frame = series.select("period", column).drop_nulls()
-    with grid[i % 2]:
-        charts.show(
-            charts.line_chart(
-                frame,
-                x="period",
-                y=column,
-                title=charts.titled(title, "England and Wales, by financial quarter"),
-                x_title="Financial quarter",
-                y_title=y_title,
-                y_format=y_format,
-                height=220,
+    st.subheader("National trends")
+    TRENDS = [
+        ("stalking_crimes", "Stalking crimes (8Q) recorded", "Crimes", ",.0f"),
+        (
+            "charge_rate_pct",
+            "Stalking crimes charged or summonsed (%)",
+            "Per cent of outcomes",
+            ".1f",
+        ),
+        ("spo_applications", "Stalking Protection Order applications", "Applications", ",.0f"),
+        ("convictions", "CPS convictions for stalking offences", "Convictions", ",.0f"),
+        ("helpline_contacts", "Helpline contacts", "Contacts", ",.0f"),
+    ]
+    grid = st.columns(2)
+    for i, (column, title, y_title, y_format) in enumerate(TRENDS):
+        frame = series.select("period", column)
+        with grid[i % 2]:
+            charts.show(
+                charts.line_chart(
+                    frame,
+                    x="period",
+                    y=column,
+                    title=charts.titled(title, "England and Wales, by financial quarter"),
+                    x_title="Financial quarter",
+                    y_title=y_title,
+                    y_format=y_format,
+                    height=220,
+                )
             )
-        )
-        points = "; ".join(
-            f"{p}: {v:,.1f}" if y_format == ".1f" else f"{p}: {v:,.0f}"
-            for p, v in frame.iter_rows()
-        )
-        text_alternative(f"{title} by quarter: {points or 'no published figures'}.")
+            points = "; ".join(
+                f"{p}: {v:,.1f}" if y_format == ".1f" else f"{p}: {v:,.0f}"
+                for p, v in frame.drop_nulls().iter_rows()
+            )
+            text_alternative(f"{title} by quarter: {points or 'no published figures'}.")
 
-st.subheader("The national series")
-show_table(
-    series.drop("helpline_months"),
-    "National quarterly series",
-    counts=[
-        "stalking_crimes",
-        "spo_applications",
-        "spos_granted",
-        "prosecutions_completed",
-        "convictions",
-        "helpline_contacts",
-    ],
-    decimals={"charge_rate_pct": 1},
-    caption="England and Wales. Charge rate: stalking crimes charged or summonsed as a share "
-    "of those with an outcome assigned. Totals are of the 43 territorial forces (helpline "
-    "contacts with no known force area are not in them)",
-)
+    st.subheader("The national series")
+    show_table(
+        series.drop("helpline_months"),
+        "National quarterly series",
+        counts=[
+            "stalking_crimes",
+            "spo_applications",
+            "spos_granted",
+            "prosecutions_completed",
+            "convictions",
+            "helpline_contacts",
+        ],
+        decimals={"charge_rate_pct": 1},
+        caption="England and Wales. Charge rate: stalking crimes charged or summonsed as a share "
+        "of those with an outcome assigned. Totals are of the 43 territorial forces; helpline "
+        "contacts are every contact with a known region, as on the Service demand page",
+    )
+
+
+if __name__ == "__main__":
+    main()

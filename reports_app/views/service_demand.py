@@ -1,4 +1,5 @@
-"""Service demand for funders: helpline and advocacy demand, unmet contacts, waiting lists."""
+"""Service demand for funders: helpline and advocacy demand, unmet contacts, waiting lists,
+by region and by service, and what clearing a waiting list would take."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import math
 import polars as pl
 import streamlit as st
 
-from reports_app import charts
+from reports_app import charts, queries
 from reports_app.components import (
     caveat,
+    default_period,
     fmt_count,
     period_label_fn,
     ratio_pct,
@@ -24,254 +26,172 @@ from reports_app.data import (
     NATIONAL_LABEL,
     exports_dir,
     forces,
-    helpline_regional_source,
     query,
     region_names,
     sum_counts,
     tbl,
 )
+from reports_app.format import suppressed_sum
 
-st.title("Service demand")
-st.write(
-    "Demand on the national stalking helpline and on local stalking advocacy services: contacts "
-    "and how many went unanswered, referrals, open cases and waiting lists, by region and over "
-    "time. For funders deciding where advocate posts are needed."
-)
-
-regions = region_names()
-
-
-areas = [NATIONAL_CODE, *sorted(regions, key=regions.get)]
-area_names = {NATIONAL_CODE: NATIONAL_LABEL, **regions}
-years = (
-    query(
-        f"select distinct {MONTH_FY_SQL} as fy from {tbl('fct_helpline_monthly')} order by 1 desc"
-    )
-    .get_column("fy")
-    .to_list()
-)
-controls = st.columns(2)
-with controls[0]:
-    region = url_choice("Area", areas, "region", format_func=area_names.get)
-with controls[1]:
-    year = url_choice(
-        "Financial year (for the regional tables)", years, "period", format_func=period_label_fn()
-    )
-area = area_names[region]
-region_source, all_channels, by_channels = helpline_regional_source()
-if region == NATIONAL_CODE:
-    helpline_table, region_filter, channel_filter, scope = (
-        "fct_helpline_monthly",
-        "true",
-        "true",
-        "national",
-    )
-    region_params: tuple = ()
-else:
-    helpline_table, scope = region_source, "forces"
-    region_filter = f"region_code = ? and {all_channels}"
-    channel_filter = f"region_code = ? and {by_channels}"
-    region_params = (region,)
-
-# --- Helpline ---------------------------------------------------------------------------------
-st.subheader(f"Helpline contacts: {area}")
 HELPLINE = ["contacts", "answered", "unanswered"]
-monthly = sum_counts(
-    helpline_table,
-    HELPLINE,
-    ["month"],
-    where=region_filter,
-    params=region_params,
-    scope=scope,
-)
-by_channel = sum_counts(
-    helpline_table,
-    ["contacts"],
-    ["month", "channel"],
-    where=channel_filter,
-    params=region_params,
-    scope=scope,
-)
-long = (
-    monthly.select("month", "answered", "unanswered")
-    .unpivot(index="month", variable_name="status", value_name="contacts")
-    .drop_nulls("contacts")
-    .with_columns(pl.col("status").replace({"answered": "Answered", "unanswered": "Unanswered"}))
-)
-left, right = st.columns(2)
-with left:
-    charts.show(
-        charts.line_chart(
-            long,
-            x="month",
-            y="contacts",
-            colour="status",
-            colour_title="Contacts",
-            title=charts.titled("Helpline contacts answered and unanswered", area),
-            x_title="Month",
-            y_title="Contacts",
-        )
-    )
-with right:
-    charts.show(
-        charts.line_chart(
-            by_channel.drop_nulls("contacts"),
-            x="month",
-            y="contacts",
-            colour="channel",
-            colour_title="Channel",
-            title=charts.titled("Helpline contacts by channel", area),
-            x_title="Month",
-            y_title="Contacts",
-        )
-    )
-withheld = monthly.filter(pl.col("contacts").is_null()).height
-if withheld:
-    st.caption(
-        f"{withheld} of {monthly.height} months have a withheld figure ([c]) and are not plotted."
-    )
-recent = monthly.tail(3)
-text_alternative(
-    f"Last three months, {area}: "
-    + "; ".join(
-        f"{r['month']}: {fmt_count(r['contacts'], r['contacts_marker'])} contacts, "
-        f"{fmt_count(r['unanswered'], r['unanswered_marker'])} unanswered"
-        for r in recent.iter_rows(named=True)
-    )
-    + "."
-)
-if region != NATIONAL_CODE:
-    caveat(
-        "Regional figures include contacts whose force area was unknown but whose region "
-        "was given. A regional total that includes a suppressed cell is shown as [c]."
+ADVOCACY = queries.ADVOCACY_COUNTS
+SERVICE = "service:"
+
+
+def helpline_monthly(region: str | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Monthly contacts (all channels, and by channel) for England and Wales or one region.
+
+    Both come from the regional rows (:func:`queries.helpline_source`), so the regions add up
+    to the national figure: the one national helpline total in the app."""
+    table, all_channels, by_channel = queries.helpline_source()
+    where, params = "region_code is not null", ()
+    if region is not None:
+        where, params = "region_code = ?", (region,)
+    return (
+        sum_counts(table, HELPLINE, ["month"], where=f"{all_channels} and {where}", params=params),
+        sum_counts(
+            table,
+            ["contacts"],
+            ["month", "channel"],
+            where=f"{by_channel} and {where}",
+            params=params,
+        ),
     )
 
-st.subheader(f"Helpline demand by region, {year}")
-population = forces().group_by("region_code").agg(pl.col("population").sum())
-by_region = (
-    sum_counts(
-        region_source,
+
+def helpline_by_region(year: str, regions: dict[str, str]) -> pl.DataFrame:
+    """Contacts by region for a financial year, and their England and Wales total."""
+    table, all_channels, _ = queries.helpline_source()
+    regional = sum_counts(
+        table,
         HELPLINE,
         ["region_code"],
         where=f"{MONTH_FY_SQL} = ? and {all_channels} and region_code is not null",
         params=(year,),
+    ).sort(pl.col("region_code").replace_strict(regions, default=""))
+    national = suppressed_sum(
+        regional.with_columns(pl.lit(NATIONAL_CODE).alias("region_code")),
+        HELPLINE,
+        ["region_code"],
     )
-    .join(population, on="region_code", how="left")
-    .with_columns(
-        pl.col("region_code").replace_strict(regions, default="Region not known").alias("region"),
-        ratio_pct(pl.col("answered"), pl.col("contacts")).alias("answered_pct"),
-        (pl.col("contacts") / pl.col("population") * 100_000).alias("contacts_per_100k"),
+    population = forces().group_by("region_code").agg(pl.col("population").sum())
+    population = pl.concat(
+        [
+            population,
+            pl.DataFrame(
+                {"region_code": [NATIONAL_CODE], "population": [population["population"].sum()]}
+            ),
+        ],
+        how="vertical_relaxed",
     )
-    .select(
-        "region",
-        "region_code",
-        *[c for col in HELPLINE for c in (col, f"{col}_marker")],
-        "answered_pct",
-        "contacts_per_100k",
-    )
-)
-show_table(
-    by_region,
-    f"Helpline by region {year}",
-    counts=HELPLINE,
-    pct=["answered_pct"],
-    decimals={"contacts_per_100k": 1},
-    caption="Contacts from the region's force areas and those with a region but no known force "
-    "area. Contacts per 100,000 residents use ONS mid-2023 population. A per cent or rate is "
-    "[c] when a count it needs is suppressed",
-)
-
-# --- Advocacy ---------------------------------------------------------------------------------
-st.subheader(f"Stalking advocacy services: {area}")
-ADVOCACY = [
-    "referrals_received",
-    "cases_opened",
-    "cases_closed",
-    "open_cases_end",
-    "waiting_list_end",
-]
-force_region = "force_code in (select force_code from {dim} where region_code = ?)".format(
-    dim=tbl("dim_force")
-)
-adv_filter = "true" if region == NATIONAL_CODE else force_region
-advocacy = sum_counts(
-    "fct_advocacy_monthly", ADVOCACY, ["month"], where=adv_filter, params=region_params, scope=scope
-)
-fte = query(
-    f"select month, sum(advocate_fte) as advocate_fte from {tbl('fct_advocacy_monthly')} "
-    f"where force_code is distinct from '{NATIONAL_CODE}' and ({adv_filter}) group by 1",
-    *region_params,
-)
-advocacy = advocacy.join(fte, on="month", how="left").sort("month")
-stock = (
-    advocacy.select("month", "waiting_list_end", "open_cases_end")
-    .unpivot(index="month", variable_name="measure", value_name="cases")
-    .drop_nulls("cases")
-    .with_columns(
-        pl.col("measure").replace(
-            {"waiting_list_end": "Waiting for an advocate", "open_cases_end": "Open cases"}
+    names = {**regions, NATIONAL_CODE: NATIONAL_LABEL}
+    return (
+        pl.concat([regional, national.select(regional.columns)], how="vertical_relaxed")
+        .join(population, on="region_code", how="left")
+        .with_columns(
+            pl.col("region_code").replace_strict(names, default="Region not known").alias("region"),
+            ratio_pct(pl.col("answered"), pl.col("contacts")).alias("answered_pct"),
+            (pl.col("contacts") / pl.col("population") * 100_000).alias("contacts_per_100k"),
+        )
+        .select(
+            "region",
+            "region_code",
+            *[c for col in HELPLINE for c in (col, f"{col}_marker")],
+            "answered_pct",
+            "contacts_per_100k",
         )
     )
-)
-charts.show(
-    charts.line_chart(
-        stock,
-        x="month",
-        y="cases",
-        colour="measure",
-        colour_title="At month end",
-        title=charts.titled("Advocacy open cases and waiting list at month end", area),
-        x_title="Month",
-        y_title="Cases",
-    )
-)
-if advocacy.height:
-    last = advocacy.row(-1, named=True)
-    first = advocacy.row(0, named=True)
-    waiting_then = fmt_count(first["waiting_list_end"], first["waiting_list_end_marker"])
-    waiting_now = fmt_count(last["waiting_list_end"], last["waiting_list_end_marker"])
-    text_alternative(
-        f"{area}: waiting list {waiting_then} at the end of {first['month']}, {waiting_now} at "
-        f"the end of {last['month']}; open cases "
-        f"{fmt_count(last['open_cases_end'], last['open_cases_end_marker'])}; "
-        f"{(last['advocate_fte'] or 0):.1f} advocate FTE."
-    )
-show_table(advocacy, f"Advocacy monthly {area}", counts=ADVOCACY, decimals={"advocate_fte": 1})
 
-# --- What-if ----------------------------------------------------------------------------------
-st.subheader("What if: advocate posts needed to clear the waiting list")
-controls = st.columns(2)
-with controls[0]:
-    caseload = url_number(
-        "Caseload per full-time advocate (open cases at once)",
-        "caseload",
-        min_value=5,
-        max_value=60,
-        default=25,
+
+def advocacy_for(area: str, services: pl.DataFrame) -> pl.DataFrame:
+    """Monthly advocacy counts and FTE for England and Wales, a region (its services'
+    totals summed) or one service."""
+    if area == NATIONAL_CODE:
+        counts = sum_counts("fct_advocacy_monthly", ADVOCACY, ["month"], scope="national")
+        fte = services.group_by("month").agg(pl.col("advocate_fte").sum())
+        return counts.join(fte, on="month", how="left").sort("month")
+    if area.startswith(SERVICE):
+        chosen = services.filter(pl.col("service_name") == area.removeprefix(SERVICE))
+    else:
+        chosen = services.filter(pl.col("region_code") == area)
+    counts = suppressed_sum(chosen.sort("month"), ADVOCACY, ["month"])
+    fte = chosen.group_by("month").agg(pl.col("advocate_fte").sum())
+    return counts.join(fte, on="month", how="left").sort("month")
+
+
+def waiting_by_region(services: pl.DataFrame, regions: dict[str, str]) -> pl.DataFrame:
+    """Per region, at the latest month: waiting list, open cases, advocate FTE and services."""
+    if services.is_empty():
+        return services
+    latest = services["month"].max()
+    now = services.filter(pl.col("month") == latest).with_columns(
+        pl.col("region_code").fill_null("several")
     )
-with controls[1]:
-    months = url_number(
-        "Months to clear the waiting list", "months", min_value=1, max_value=24, default=6
+    table = suppressed_sum(now, ["waiting_list_end", "open_cases_end"], ["region_code"]).join(
+        now.group_by("region_code").agg(
+            pl.col("advocate_fte").sum(), pl.col("service_name").n_unique().alias("services")
+        ),
+        on="region_code",
     )
-recent = advocacy.tail(3)
-needed = [
-    "waiting_list_end",
-    "open_cases_end",
-    "cases_closed",
-    "cases_opened",
-    "referrals_received",
-]
-if recent.is_empty() or any(recent[c].null_count() for c in needed):
-    st.info(
-        f"The what-if needs the latest waiting list, open cases and monthly flows for {area}; "
-        "one or more are suppressed or missing. Choose a larger area."
+    names = {**regions, "several": "Services crossing a regional boundary"}
+    return (
+        table.with_columns(
+            pl.col("region_code").replace_strict(names, default="").alias("region"),
+            pl.lit(latest).alias("month"),
+            (pl.col("waiting_list_end") / pl.col("advocate_fte")).alias("waiting_per_fte"),
+        )
+        .sort("region")
+        .select(
+            "region",
+            "region_code",
+            "month",
+            "services",
+            "waiting_list_end",
+            "waiting_list_end_marker",
+            "open_cases_end",
+            "open_cases_end_marker",
+            "advocate_fte",
+            "waiting_per_fte",
+        )
     )
-else:
-    last = recent.row(-1, named=True)
+
+
+def what_if(advocacy: pl.DataFrame, area_name: str) -> None:
+    st.subheader(f"What if: advocate posts needed to clear the waiting list, {area_name}")
+    controls = st.columns(2)
+    with controls[0]:
+        caseload = url_number(
+            "Caseload per full-time advocate (open cases at once)",
+            "caseload",
+            min_value=5,
+            max_value=60,
+            default=25,
+        )
+    with controls[1]:
+        months = url_number(
+            "Months to clear the waiting list", "months", min_value=1, max_value=24, default=6
+        )
+    # The latest month with both stocks published, and the flows of the three months to it
+    # (those published): a month withheld for a small flow no longer blocks the estimate.
+    stocked = advocacy.filter(
+        pl.col("waiting_list_end").is_not_null() & pl.col("open_cases_end").is_not_null()
+    )
+    if stocked.is_empty():
+        st.info(
+            f"The what-if needs a published waiting list and open cases for {area_name}; every "
+            "recent month is suppressed or missing. Choose a larger area."
+        )
+        return
+    last = stocked.row(-1, named=True)
+    window = advocacy.filter(pl.col("month") <= last["month"]).tail(3)
+    closed = window["cases_closed"].mean()
+    if not closed:
+        st.info(f"No cases closed are published for {area_name} in the last three months.")
+        return
+    referrals, opened = window["referrals_received"].mean(), window["cases_opened"].mean()
+    growth = (referrals - opened) if referrals is not None and opened is not None else 0.0
     waiting, open_cases = last["waiting_list_end"], last["open_cases_end"]
-    closed = recent["cases_closed"].mean()
-    growth = recent["referrals_received"].mean() - recent["cases_opened"].mean()
-    months_per_case = open_cases / closed if closed else float("nan")
+    months_per_case = open_cases / closed
     starts_needed = waiting / months + max(growth, 0)
     extra_fte = starts_needed * months_per_case / caseload
     current_fte = last["advocate_fte"] or 0.0
@@ -283,31 +203,219 @@ else:
     )
     st.caption(
         f"How: cases last about {months_per_case:.1f} months (open cases ÷ cases closed a "
-        f"month, last 3 months). To clear {waiting:,} waiting in {months} months, services must "
-        f"start {waiting / months:.1f} extra cases a month, plus {max(growth, 0):.1f} a month "
-        f"by which referrals now outrun new cases. At {caseload} open cases per advocate, each "
-        f"full-time advocate can start {caseload / months_per_case:.1f} cases a month, so "
-        f"{extra_fte:.1f} extra FTE are needed for the period. Current caseload: "
-        f"{open_cases / current_fte if current_fte else float('nan'):.1f} open cases per FTE."
+        f"month, up to 3 months to {last['month']}, published months only). To clear "
+        f"{waiting:,} waiting in {months} months, services must start {waiting / months:.1f} "
+        f"extra cases a month, plus {max(growth, 0):.1f} a month by which referrals now outrun "
+        f"new cases. At {caseload} open cases per advocate, each full-time advocate can start "
+        f"{caseload / months_per_case:.1f} cases a month, so {extra_fte:.1f} extra FTE are "
+        "needed for the period."
     )
     caveat(
         "A planning estimate, not a forecast: it assumes referrals, case length and "
         "caseloads stay as they were in the last three months."
     )
 
-# --- Report download -------------------------------------------------------------------------
-report = exports_dir() / "service_demand_report.html"
-if report.is_file():
-    st.download_button(
-        "Download the service demand report (HTML)",
-        report.read_bytes(),
-        file_name=report.name,
-        mime="text/html",
-        key="download_service_report",
-        on_click="ignore",
+
+def main() -> None:
+    st.title("Service demand")
+    st.write(
+        "Demand on the national stalking helpline and on local stalking advocacy services: "
+        "contacts and how many went unanswered, referrals, open cases and waiting lists, by "
+        "region, by service and over time. For funders deciding where advocate posts are needed."
     )
-else:
-    st.caption(
-        "The service demand report (exports/service_demand_report.html) is not in this "
-        "snapshot's exports yet."
+    regions = region_names()
+    services = queries.service_totals()
+    service_names = sorted(services["service_name"].unique().to_list())
+    area_names = {NATIONAL_CODE: NATIONAL_LABEL}
+    area_names |= {c: f"Region: {regions[c]}" for c in sorted(regions, key=regions.get)}
+    area_names |= {f"{SERVICE}{s}": f"Service: {s}" for s in service_names}
+    years = (
+        query(
+            f"select distinct {MONTH_FY_SQL} as fy from {tbl('fct_helpline_monthly')} "
+            "order by 1 desc"
+        )
+        .get_column("fy")
+        .to_list()
     )
+    controls = st.columns(2)
+    with controls[0]:
+        area = url_choice("Area", list(area_names), "region", format_func=area_names.get)
+    with controls[1]:
+        year = url_choice(
+            "Financial year (for the regional tables)",
+            years,
+            "period",
+            default=default_period(years),
+            format_func=period_label_fn(),
+        )
+    name = area_names[area].removeprefix("Region: ")
+    if area.startswith(SERVICE):
+        region = services.filter(pl.col("service_name") == area.removeprefix(SERVICE))[
+            "region_code"
+        ][0]
+    else:
+        region = None if area == NATIONAL_CODE else area
+    helpline_area = NATIONAL_LABEL if region is None else regions[region]
+
+    # --- Helpline -----------------------------------------------------------------------------
+    st.subheader(f"Helpline contacts: {helpline_area}")
+    monthly, by_channel = helpline_monthly(region)
+    long = (
+        monthly.select("month", "answered", "unanswered")
+        .unpivot(index="month", variable_name="status", value_name="contacts")
+        .with_columns(
+            pl.col("status").replace({"answered": "Answered", "unanswered": "Unanswered"})
+        )
+    )
+    left, right = st.columns(2)
+    with left:
+        charts.show(
+            charts.line_chart(
+                long,
+                x="month",
+                y="contacts",
+                colour="status",
+                colour_title="Contacts",
+                title=charts.titled("Helpline contacts answered and unanswered", helpline_area),
+                x_title="Month",
+                y_title="Contacts",
+            )
+        )
+    with right:
+        charts.show(
+            charts.line_chart(
+                by_channel,
+                x="month",
+                y="contacts",
+                colour="channel",
+                colour_title="Channel",
+                title=charts.titled("Helpline contacts by channel", helpline_area),
+                x_title="Month",
+                y_title="Contacts",
+            )
+        )
+    withheld = monthly.filter(pl.col("contacts").is_null()).height
+    if withheld:
+        st.caption(
+            f"{withheld} of {monthly.height} months have a withheld figure ([c]): the lines "
+            "break there."
+        )
+    text_alternative(
+        f"Last three months, {helpline_area}: "
+        + "; ".join(
+            f"{r['month']}: {fmt_count(r['contacts'], r['contacts_marker'])} contacts, "
+            f"{fmt_count(r['unanswered'], r['unanswered_marker'])} unanswered"
+            for r in monthly.tail(3).iter_rows(named=True)
+        )
+        + "."
+    )
+    show_table(
+        monthly,
+        f"Helpline monthly {helpline_area}",
+        counts=HELPLINE,
+        area=(region or NATIONAL_CODE, helpline_area),
+    )
+    show_table(
+        by_channel,
+        f"Helpline monthly by channel {helpline_area}",
+        counts=["contacts"],
+        area=(region or NATIONAL_CODE, helpline_area),
+        height=240,
+    )
+
+    st.subheader(f"Helpline demand by region, {year}")
+    show_table(
+        helpline_by_region(year, regions),
+        f"Helpline by region {year}",
+        counts=HELPLINE,
+        pct=["answered_pct"],
+        decimals={"contacts_per_100k": 1},
+        period=year,
+        caption="Contacts from each region, including those whose force area was not known; the "
+        "England and Wales row is their sum, the one national helpline figure used throughout "
+        "the app. Per 100,000 residents: ONS mid-2023 population. A total, per cent or rate is "
+        "[c] when a count it needs is suppressed",
+    )
+
+    # --- Advocacy -----------------------------------------------------------------------------
+    st.subheader(f"Stalking advocacy services: {name}")
+    advocacy = advocacy_for(area, services)
+    stock = (
+        advocacy.select("month", "waiting_list_end", "open_cases_end")
+        .unpivot(index="month", variable_name="measure", value_name="cases")
+        .with_columns(
+            pl.col("measure").replace(
+                {"waiting_list_end": "Waiting for an advocate", "open_cases_end": "Open cases"}
+            )
+        )
+    )
+    charts.show(
+        charts.line_chart(
+            stock,
+            x="month",
+            y="cases",
+            colour="measure",
+            colour_title="At month end",
+            title=charts.titled("Advocacy open cases and waiting list at month end", name),
+            x_title="Month",
+            y_title="Cases",
+        )
+    )
+    if advocacy.height:
+        last, first = advocacy.row(-1, named=True), advocacy.row(0, named=True)
+        text_alternative(
+            f"{name}: waiting list "
+            f"{fmt_count(first['waiting_list_end'], first['waiting_list_end_marker'])} at the "
+            f"end of {first['month']}, "
+            f"{fmt_count(last['waiting_list_end'], last['waiting_list_end_marker'])} at the end "
+            f"of {last['month']}; open cases "
+            f"{fmt_count(last['open_cases_end'], last['open_cases_end_marker'])}; "
+            f"{(last['advocate_fte'] or 0):.1f} advocate FTE."
+        )
+    show_table(
+        advocacy,
+        f"Advocacy monthly {name}",
+        counts=ADVOCACY,
+        decimals={"advocate_fte": 1},
+        area=(area.removeprefix(SERVICE), name),
+    )
+    if region is not None and not area.startswith(SERVICE):
+        caveat(
+            "A region's advocacy figures are the sum of the totals of the services whose areas "
+            "all lie in it, as each service publishes them."
+        )
+
+    st.subheader("Waiting lists by region")
+    by_region = waiting_by_region(services, regions)
+    show_table(
+        by_region,
+        "Advocacy waiting lists by region",
+        counts=["waiting_list_end", "open_cases_end"],
+        decimals={"advocate_fte": 1, "waiting_per_fte": 1},
+        numbers=["services"],
+        caption="At the end of the latest month, from each service's published totals. Waiting "
+        "per FTE: people waiting for each full-time advocate in post",
+    )
+
+    what_if(advocacy, name)
+
+    # --- Report download ------------------------------------------------------------------------
+    report = exports_dir() / "service_demand_report.html"
+    if report.is_file():
+        st.download_button(
+            "Download the service demand report (HTML)",
+            report.read_bytes(),
+            file_name=report.name,
+            mime="text/html",
+            key="download_service_report",
+            on_click="ignore",
+        )
+    else:
+        st.caption(
+            "The service demand report (exports/service_demand_report.html) is not in this "
+            "snapshot's exports yet."
+        )
+
+
+if __name__ == "__main__":
+    main()

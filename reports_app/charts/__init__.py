@@ -22,8 +22,9 @@ from reports_app.components import (
     funnel_labels,
 )
 from reports_app.data import data_dir
+from reports_app.format import all_periods, period_kind, with_period_dates
 
-HEX_LAYOUT = Path(__file__).with_name("hex_layout.csv")
+HEX_LAYOUT = Path(__file__).resolve().parent.parent / "hex_layout.csv"
 BOUNDARY_ENV = "STALKING_PFA_GEOJSON"
 
 
@@ -31,12 +32,23 @@ def show(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
     """Stretch to the page width; the height given is the plotting area's, so legends and
     titles never squeeze the data (Streamlit's default 'fit' would). Maps keep their own size
     (``stretch=False``) so that hexagons stay hexagons."""
+    # The specs are built by Altair from known-good code: skipping its JSON-schema validation
+    # saves about 50 ms a chart on every interaction.
     if stretch:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(spec=chart.to_dict(validate=False), width="stretch")
     else:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
-        st.altair_chart(chart, width="content")
+        st.vega_lite_chart(spec=chart.to_dict(validate=False), width="content")
+
+
+def png(chart: alt.TopLevelMixin, *, width: int = 720) -> bytes:
+    """The chart as a PNG image for download, drawn on the server by vl-convert (the same
+    Vega-Lite the browser draws, with no network)."""
+    import vl_convert
+
+    spec = chart.properties(width=width).to_json()
+    return vl_convert.vegalite_to_png(spec, scale=2)
 
 
 def titled(text: str, subtitle: str | None = None) -> alt.Title:
@@ -44,6 +56,52 @@ def titled(text: str, subtitle: str | None = None) -> alt.Title:
     if subtitle:
         return alt.Title(text, subtitle=subtitle, anchor="start")
     return alt.Title(text, anchor="start")
+
+
+# Vega expressions labelling a period's start date on a time axis: a financial quarter as
+# '2025/26 Q1', a financial year as '2025/26', a month as 'Apr 2025'.
+_FY = "(month(datum.value) >= 3 ? year(datum.value) : year(datum.value) - 1)"
+_FY_LABEL = f"{_FY} + '/' + slice('' + ({_FY} + 101), -2)"
+_PERIOD_LABELS = {
+    "quarter": f"{_FY_LABEL} + ' Q' + (floor(((month(datum.value) + 9) % 12) / 3) + 1)",
+    "financial_year": _FY_LABEL,
+    "month": "timeFormat(datum.value, '%b %Y')",
+}
+_PERIOD_STEP = {"month": "month", "quarter": "month", "financial_year": "year"}
+
+
+def time_axis(frame: pl.DataFrame, column: str, title: str) -> alt.X:
+    """A time x axis for a period column (see :func:`time_series`): in order, one label per
+    period (fewer when they would overlap), each labelled as the period, not a date."""
+    kind = period_kind(frame.get_column(column).drop_nulls()[0]) if frame.height else "month"
+    count = frame.get_column(column).n_unique()
+    return alt.X(
+        f"{column}_start:T",
+        title=title,
+        axis=alt.Axis(
+            labelExpr=_PERIOD_LABELS[kind],
+            tickCount={"interval": _PERIOD_STEP[kind], "step": 3 if kind == "quarter" else 1}
+            if count <= 12 or kind != "month"
+            else {"interval": "month", "step": 3},
+            labelAngle=-40,
+            labelOverlap=True,
+            grid=False,
+        ),
+    )
+
+
+def time_series(frame: pl.DataFrame, x: str, series: str | None = None) -> pl.DataFrame:
+    """``frame`` with ``<x>_start`` (the period's first day) and a row, null-valued, for every
+    period missing from each series: the line breaks there instead of joining across it."""
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(None, dtype=pl.Date).alias(f"{x}_start"))
+    periods = all_periods(frame.get_column(x).drop_nulls().cast(pl.String).to_list())
+    grid = pl.DataFrame({x: periods})
+    if series:
+        grid = grid.join(frame.select(series).unique(maintain_order=True), how="cross")
+    keys = [x, series] if series else [x]
+    full = grid.join(frame, on=keys, how="left")
+    return with_period_dates(full, x, complete=False)
 
 
 def line_chart(
@@ -60,8 +118,11 @@ def line_chart(
     height: int = 260,
     zero: bool = True,
 ) -> alt.Chart:
+    """Lines over time: ``x`` is a period column (months, quarters or financial years), put on
+    a time axis so periods are in order; a withheld (null) or missing period is a gap."""
+    data = time_series(frame, x, colour)
     encoding = {
-        "x": alt.X(f"{x}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=-40)),
+        "x": time_axis(data, x, x_title),
         "y": alt.Y(
             f"{y}:Q", title=y_title, scale=alt.Scale(zero=zero), axis=alt.Axis(format=y_format)
         ),
@@ -81,7 +142,7 @@ def line_chart(
         encoding["strokeDash"] = alt.StrokeDash(f"{colour}:N", legend=None)
         encoding["tooltip"].append(alt.Tooltip(f"{colour}:N", title=colour_title or colour))
     return (
-        alt.Chart(frame, title=title, height=height)
+        alt.Chart(data, title=title, height=height)
         .mark_line(point=True, color=OKABE_ITO["blue"])
         .encode(**encoding)
     )
@@ -101,10 +162,21 @@ def bar_chart(
     height: int | None = None,
     stack: str | None = "zero",
 ) -> alt.Chart:
-    """Horizontal bars: x is the quantity, y the category (sorted as given)."""
+    """Horizontal bars: x is the quantity, y the category (sorted as given). Counts get whole
+    ticks only (a force with small numbers must not repeat '1, 1, 2, 2'), and an axis with
+    nothing above zero still runs to a whole unit rather than a lone '0.0'."""
+    whole = x_format.endswith(",.0f") or x_format in (",d", "d")
+    top = frame.get_column(x).max() if frame.height else None
+    scale = alt.Scale() if top else alt.Scale(domain=[0, 1 if whole else 100])
     encoding = {
-        "x": alt.X(f"{x}:Q", title=x_title, stack=stack, axis=alt.Axis(format=x_format)),
-        "y": alt.Y(f"{y}:N", title=y_title, sort=None, axis=alt.Axis(labelLimit=340)),
+        "x": alt.X(
+            f"{x}:Q",
+            title=x_title,
+            stack=stack,
+            scale=scale,
+            axis=alt.Axis(format=x_format, tickMinStep=1 if whole else alt.Undefined),
+        ),
+        "y": alt.Y(f"{y}:N", title=y_title, sort=None, axis=alt.Axis(labelLimit=200)),
         "tooltip": [
             alt.Tooltip(f"{y}:N", title=y_title or y),
             alt.Tooltip(f"{x}:Q", title=x_title, format=x_format),
@@ -144,24 +216,24 @@ def interval_trend(
 
     ``frame`` has period, value, low, high, national (already scaled for display).
     """
-    base = alt.Chart(frame, title=title, height=280).encode(
-        x=alt.X("period:N", title="Period", sort=None, axis=alt.Axis(labelAngle=-40))
-    )
+    frame = time_series(frame, "period")
+    base = alt.Chart(frame, title=title, height=280).encode(x=time_axis(frame, "period", "Period"))
     band = base.mark_area(opacity=0.25, color=OKABE_ITO["blue"]).encode(
         y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format=y_format)), y2="high:Q"
     )
     long = (
-        frame.select("period", "value", "national")
-        .unpivot(index="period", variable_name="series", value_name="shown")
+        frame.select("period", "period_start", "value", "national")
+        .unpivot(index=["period", "period_start"], variable_name="series", value_name="shown")
         .with_columns(
             pl.col("series").replace({"value": force_label, "national": "England and Wales"})
         )
+        .sort("period_start")
     )
     lines = (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:N", sort=None),
+            x=time_axis(frame, "period", "Period"),
             y=alt.Y("shown:Q"),
             color=alt.Color(
                 "series:N",
@@ -288,7 +360,7 @@ def funnel_plot(
                 title="Compared with national",
                 scale=_class_scale(direction),
                 legend=alt.Legend(
-                    orient="bottom", columns=2, symbolStrokeColor="black", labelLimit=330
+                    orient="bottom", columns=1, symbolStrokeColor="black", labelLimit=300
                 ),
             ),
             shape=alt.Shape(
@@ -514,7 +586,7 @@ def _boundary_spec(path: str, mtime: float, direction: str) -> dict:
             ],
         )
         .project(type="mercator")
-        .properties(width=420, height=480)
+        .properties(width=340, height=390)  # fits a 390 px phone screen
     )
     spec = chart.to_dict()
     spec["datasets"] = {"pfa_boundaries": _boundary_features(path)}

@@ -1,0 +1,113 @@
+"""Periods, numbers and tidy downloads (reports_app.format): no snapshot needed."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import polars as pl
+import pytest
+
+from reports_app.data import SUPPRESSED
+from reports_app.format import (
+    TIDY_COLUMNS,
+    all_periods,
+    figure_text,
+    next_period,
+    period_kind,
+    period_start,
+    suppressed_sum,
+    table_csv,
+)
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "kind"),
+    [
+        ("2025-04", date(2025, 4, 1), "month"),
+        ("2026-01", date(2026, 1, 1), "month"),
+        ("2025/26 Q1", date(2025, 4, 1), "quarter"),
+        ("2025/26 Q3", date(2025, 10, 1), "quarter"),
+        ("2025/26 Q4", date(2026, 1, 1), "quarter"),
+        ("2025/26", date(2025, 4, 1), "financial_year"),
+    ],
+)
+def test_period_start_and_kind(period, start, kind):
+    assert period_start(period) == start
+    assert period_kind(period) == kind
+
+
+def test_a_bad_period_is_named():
+    with pytest.raises(ValueError, match="not-a-period"):
+        period_start("not-a-period")
+
+
+def test_next_period_crosses_years():
+    assert next_period("2025-12") == "2026-01"
+    assert next_period("2025/26 Q4") == "2026/27 Q1"
+    assert next_period("2025/26 Q2") == "2025/26 Q3"
+    assert next_period("2099/00") == "2100/01"
+
+
+def test_all_periods_fills_the_gaps_in_time_order():
+    # A suppressed month dropped from a series, and the rest out of order, as a nominal axis
+    # once drew them: the time series has every month, in order.
+    assert all_periods(["2025-06", "2025-03", "2025-05"]) == [
+        "2025-03",
+        "2025-04",
+        "2025-05",
+        "2025-06",
+    ]
+    assert all_periods(["2025/26 Q4", "2025/26 Q2"]) == ["2025/26 Q2", "2025/26 Q3", "2025/26 Q4"]
+    assert all_periods([]) == []
+
+
+def test_figure_text_keeps_sensible_decimals():
+    assert figure_text(12.3456, "%") == "12.3%"
+    assert figure_text(0.123456, "per 1,000 residents") == "0.12"
+    assert figure_text(None, "%", SUPPRESSED) == SUPPRESSED
+    assert figure_text(5.0, "%", "[u]") == "5.0% [u]"
+
+
+def test_table_csv_is_tidy_with_integer_counts_and_rounded_values():
+    frame = pl.DataFrame(
+        {
+            "force_code": ["E23000032", "E23000034"],
+            "force_name": ["Kent", "City of London"],
+            "crimes": [840.0, None],
+            "crimes_marker": [None, SUPPRESSED],
+            "rate_pct": [12.345678901234567, None],
+            "value_marker": [None, SUPPRESSED],
+        }
+    )
+    text = table_csv(
+        frame,
+        counts=["crimes"],
+        pct=["rate_pct"],
+        decimals={},
+        release_id="2026-12-01",
+        period="2025/26",
+        measure_names={"crimes": "Crimes", "rate_pct": "Rate (%)"},
+    )
+    rows = pl.read_csv(io.StringIO(text), infer_schema=False)
+    assert rows.columns[: len(TIDY_COLUMNS)] == TIDY_COLUMNS
+    assert "840.0" not in text and "12.345678" not in text
+    kent = rows.filter(pl.col("area_code") == "E23000032")
+    assert kent.filter(pl.col("measure") == "Crimes")["value"].item() == "840"
+    assert kent.filter(pl.col("measure") == "Rate (%)")["value"].item() == "12.3"
+    city = rows.filter(pl.col("area_code") == "E23000034")
+    assert city["value"].is_null().all() and (city["marker"] == SUPPRESSED).all()
+    assert (rows["period"] == "2025/26").all() and (rows["release_id"] == "2026-12-01").all()
+
+
+def test_a_sum_with_a_suppressed_cell_is_suppressed():
+    frame = pl.DataFrame(
+        {
+            "region": ["a", "a", "b", "b"],
+            "n": [10, None, 3, 4],
+            "n_marker": [None, SUPPRESSED, None, None],
+        }
+    )
+    summed = suppressed_sum(frame, ["n"], ["region"]).sort("region")
+    assert summed["n"].to_list() == [None, 7]
+    assert summed["n_marker"].to_list() == [SUPPRESSED, None]
