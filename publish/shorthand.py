@@ -73,6 +73,14 @@ MARKERS: dict[str, Marker] = {
 }
 
 _MARKER_PATTERN = re.compile(r"\[[a-z]\]")
+
+
+def marker_legend(*symbols: str) -> str:
+    """'[c] confidential, [u] low reliability, [x] not available': the markers named, in the
+    order of MARKERS, for a caption under a table or chart."""
+    return ", ".join(m.legend for s, m in MARKERS.items() if s in symbols) + "."
+
+
 # What a marker column may hold, for table schemas (one marker, or several with spaces).
 MARKER_COLUMN_PATTERN = (
     "^("

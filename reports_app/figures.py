@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from publish.shorthand import NOT_AVAILABLE
 from reports_app import queries
 from reports_app.components import funnel_labels
 from reports_app.format import figure_text
@@ -119,7 +120,7 @@ def metric_figures(periods: list[str]) -> pl.DataFrame:
 
 def change_text(change: float | None, unit: str) -> str:
     if change is None:
-        return "[x]"
+        return NOT_AVAILABLE
     if unit == "%":
         return f"{change:+.1f} pp"
     return f"{change:+,.2f}"

@@ -16,7 +16,7 @@ from datetime import date
 
 import polars as pl
 
-from reports_app.data import SUPPRESSED
+from publish.shorthand import NOT_AVAILABLE, SUPPRESSED
 
 # The columns of every CSV the app offers, in this order.
 TIDY_COLUMNS = [
@@ -127,7 +127,7 @@ def with_period_dates(frame: pl.DataFrame, column: str, *, complete: bool = True
 
 def count_text(value: int | float | None, marker: str | None = None) -> str:
     if value is None:
-        return marker or "[x]"
+        return marker or NOT_AVAILABLE
     return f"{int(value):,}"
 
 
@@ -141,7 +141,7 @@ def decimals_for(unit: str) -> int:
 def figure_text(value: float | None, unit: str, marker: str | None = None) -> str:
     """A statistic as text with its marker: '12.3%', '0.45', '[c]'."""
     if value is None:
-        return marker or "[x]"
+        return marker or NOT_AVAILABLE
     places = decimals_for(unit)
     text = f"{value:,.{places}f}" + ("%" if unit == "%" else "")
     return f"{text} {marker}" if marker and marker != SUPPRESSED else text
@@ -277,18 +277,3 @@ def table_csv(
     if not parts:
         return frame.write_csv()
     return pl.concat(parts).write_csv()
-
-
-def suppressed_sum(frame: pl.DataFrame, counts: list[str], by: list[str]) -> pl.DataFrame:
-    """Sum count columns by ``by`` keeping disclosure control: a sum that includes a
-    suppressed cell is itself suppressed (NULL with marker). The same rule as the SQL of
-    ``data.sum_counts``, for frames already read (until publish.shorthand holds it once)."""
-    aggregations = []
-    for column in counts:
-        marker = f"{column}_marker"
-        hidden = (pl.col(column).is_null() & pl.col(marker).is_not_null()).any()
-        aggregations += [
-            pl.when(hidden).then(None).otherwise(pl.col(column).sum()).alias(column),
-            pl.when(hidden).then(pl.lit(SUPPRESSED)).otherwise(None).alias(marker),
-        ]
-    return frame.group_by(by, maintain_order=True).agg(aggregations)

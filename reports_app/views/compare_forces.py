@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import LOW_RELIABILITY, NOT_AVAILABLE, SUPPRESSED, marker_legend
 from reports_app import charts, queries
 from reports_app.charts.spine import spine_chart, spine_rows
 from reports_app.components import (
@@ -128,8 +129,7 @@ def main() -> None:
     st.caption(
         "Each force: value (95% interval), ▲ or ▼ when it is beyond the funnel limits around "
         "England and Wales, and its peers' value (its ONS region until a peer-group file is "
-        "supplied). [c] suppressed, [u] low reliability (numerator below 10), [x] not "
-        "available."
+        "supplied). " + marker_legend(SUPPRESSED, LOW_RELIABILITY, NOT_AVAILABLE)
     )
     show_tidy(
         picked,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import LOW_RELIABILITY, NOT_AVAILABLE, SUPPRESSED, marker_legend
 from reports_app import charts, queries
 from reports_app.charts.spine import spine_chart, spine_rows
 from reports_app.components import (
@@ -67,7 +68,7 @@ def main() -> None:
     )
     shown = table.select(
         pl.col("metric_label").alias("Metric"),
-        pl.col("value_text").fill_null("[x]").alias(name),
+        pl.col("value_text").fill_null(NOT_AVAILABLE).alias(name),
         pl.struct("national", "unit")
         .map_elements(lambda r: figure_text(r["national"], r["unit"]), return_dtype=pl.String)
         .alias("England and Wales"),
@@ -96,8 +97,8 @@ def main() -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
     previous = queries.previous_year_period(period)
     st.caption(
-        f"Change: against {previous} (percentage points for per cent). [c] suppressed, [u] low "
-        "reliability (numerator below 10), [x] not available."
+        f"Change: against {previous} (percentage points for per cent). "
+        + marker_legend(SUPPRESSED, LOW_RELIABILITY, NOT_AVAILABLE)
     )
     downloads = st.columns(2)
     with downloads[0]:

@@ -8,6 +8,7 @@ import math
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import sum_with_markers
 from reports_app import charts, queries
 from reports_app.components import (
     caveat,
@@ -31,7 +32,6 @@ from reports_app.data import (
     sum_counts,
     tbl,
 )
-from reports_app.format import suppressed_sum
 
 HELPLINE = ["contacts", "answered", "unanswered"]
 ADVOCACY = queries.ADVOCACY_COUNTS
@@ -69,7 +69,7 @@ def helpline_by_region(year: str, regions: dict[str, str]) -> pl.DataFrame:
         where=f"{MONTH_FY_SQL} = ? and {all_channels} and region_code is not null",
         params=(year,),
     ).sort(pl.col("region_code").replace_strict(regions, default=""))
-    national = suppressed_sum(
+    national = sum_with_markers(
         regional.with_columns(pl.lit(NATIONAL_CODE).alias("region_code")),
         HELPLINE,
         ["region_code"],
@@ -114,7 +114,7 @@ def advocacy_for(area: str, services: pl.DataFrame) -> pl.DataFrame:
         chosen = services.filter(pl.col("service_name") == area.removeprefix(SERVICE))
     else:
         chosen = services.filter(pl.col("region_code") == area)
-    counts = suppressed_sum(chosen.sort("month"), ADVOCACY, ["month"])
+    counts = sum_with_markers(chosen.sort("month"), ADVOCACY, ["month"])
     fte = chosen.group_by("month").agg(pl.col("advocate_fte").sum())
     return counts.join(fte, on="month", how="left").sort("month")
 
@@ -127,7 +127,7 @@ def waiting_by_region(services: pl.DataFrame, regions: dict[str, str]) -> pl.Dat
     now = services.filter(pl.col("month") == latest).with_columns(
         pl.col("region_code").fill_null("several")
     )
-    table = suppressed_sum(now, ["waiting_list_end", "open_cases_end"], ["region_code"]).join(
+    table = sum_with_markers(now, ["waiting_list_end", "open_cases_end"], ["region_code"]).join(
         now.group_by("region_code").agg(
             pl.col("advocate_fte").sum(), pl.col("service_name").n_unique().alias("services")
         ),

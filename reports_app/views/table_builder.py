@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import LOW_RELIABILITY, MARKERS, NOT_AVAILABLE, SUPPRESSED
 from reports_app import queries
 from reports_app.components import default_period, slug, tidy_figures, url_choice, url_multi
-from reports_app.data import NATIONAL_CODE, NATIONAL_LABEL, SUPPRESSED
+from reports_app.data import NATIONAL_CODE, NATIONAL_LABEL
 from reports_app.figures import metric_figures
 from reports_app.format import period_start
 from reports_app.serving import is_public, release_id
@@ -21,12 +22,7 @@ BREAKDOWNS = {
     "interval": "Value and 95% interval",
     "counts": "Value, numerator and denominator",
 }
-MARKER_NOTES = {
-    SUPPRESSED: "suppressed to protect confidentiality (a count of 1 to 4, or a figure that "
-    "would reveal one)",
-    "[u]": "low reliability: numerator below 10",
-    "[x]": "not available",
-}
+MARKER_NOTES = {m: MARKERS[m].meaning for m in (SUPPRESSED, LOW_RELIABILITY, NOT_AVAILABLE)}
 
 
 def area_choices() -> tuple[list[str], dict[str, str]]:
@@ -112,7 +108,7 @@ def build(
 
 def cell_text(value: float | None, unit: str, marker: str | None) -> str:
     if value is None:
-        return marker or "[x]"
+        return marker or NOT_AVAILABLE
     places = 0 if unit == "count" else 1 if unit == "%" else 2
     text = f"{value:,.{places}f}"
     return f"{text} {marker}" if marker else text
@@ -211,7 +207,7 @@ def main() -> None:
     st.dataframe(wide, hide_index=True, width="stretch")
     markers = {m for m in shown["value_marker"].drop_nulls().to_list()}
     if shown["shown"].null_count():
-        markers.add("[x]")
+        markers.add(NOT_AVAILABLE)
     notes = [f"{m} {MARKER_NOTES[m]}" for m in MARKER_NOTES if m in markers]
     st.caption(
         "Units: per cent for proportions; rates as labelled. England and Wales and regions have "

@@ -16,7 +16,6 @@ from reports_app.format import (
     next_period,
     period_kind,
     period_start,
-    suppressed_sum,
     table_csv,
 )
 
@@ -98,16 +97,3 @@ def test_table_csv_is_tidy_with_integer_counts_and_rounded_values():
     city = rows.filter(pl.col("area_code") == "E23000034")
     assert city["value"].is_null().all() and (city["marker"] == SUPPRESSED).all()
     assert (rows["period"] == "2025/26").all() and (rows["release_id"] == "2026-12-01").all()
-
-
-def test_a_sum_with_a_suppressed_cell_is_suppressed():
-    frame = pl.DataFrame(
-        {
-            "region": ["a", "a", "b", "b"],
-            "n": [10, None, 3, 4],
-            "n_marker": [None, SUPPRESSED, None, None],
-        }
-    )
-    summed = suppressed_sum(frame, ["n"], ["region"]).sort("region")
-    assert summed["n"].to_list() == [None, 7]
-    assert summed["n_marker"].to_list() == [SUPPRESSED, None]
