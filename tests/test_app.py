@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import duckdb
@@ -315,21 +314,6 @@ def test_hex_layout_places_every_force_once(demo_pipeline):
 
 # --------------------------------------------------------------------------------------------
 # Server time per interaction
-
-
-def test_each_page_runs_within_a_second(app_env, capsys):
-    timings = {}
-    for page in PAGES:
-        at = open_page(page)
-        start = time.perf_counter()
-        at.run()
-        timings[page] = time.perf_counter() - start
-    with capsys.disabled():
-        print(
-            "\nserver time per interaction (warm cache):",
-            ", ".join(f"{p} {t:.2f}s" for p, t in timings.items()),
-        )
-    assert max(timings.values()) < 1.0, timings
 
 
 # --------------------------------------------------------------------------------------------
