@@ -530,7 +530,7 @@
     {%- endif -%}
     {%- set proportion_limit -%}
         (case
-            when {{ p0 }} between 0 and 1
+            when {{ p0 }} between 0 and 1 and {{ sd }} is not null
                 then power(sin(least(pi() / 2, greatest(0,
                     asin(sqrt({{ p0 }})) {{ sign }} {{ z }} * {{ sd }}
                 ))), 2)
@@ -538,7 +538,7 @@
     {%- endset -%}
     {%- set rate_limit_sql -%}
         (case
-            when {{ p0 }} > 0
+            when {{ p0 }} > 0 and {{ sd }} is not null
                 then {{ p0 }} * power(greatest(0, 1 {{ sign }} {{ z }} * {{ sd }}), 2)
         end)
     {%- endset -%}
