@@ -3,12 +3,15 @@ force_comparisons' intervals, national values and funnel classes against scipy/s
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import numpy as np
 import polars as pl
 import pytest
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.rates import confint_poisson_2indep
 
 from ingest.pseudonymise import keyed_hash
 from tests.conftest import TEST_KEY
@@ -335,3 +338,106 @@ def test_peer_groups_are_seven_nearest_neighbours(demo_pipeline, comparisons):
             den = sum(counts[p][1] for p in expected[row["force_code"]])
             assert row["peer_basis"] == "nearest_neighbours"
             assert row["peer_value"] == pytest.approx(num / den, rel=1e-12), period
+
+
+def test_change_over_time_intervals_against_statsmodels(demo_pipeline):
+    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+        trends = con.sql("select * from marts.force_trends").pl()
+    assert trends.height > 0
+    proportions = trends.filter(pl.col("kind") == "proportion").filter(
+        (pl.col("denominator") > 0) & (pl.col("prior_denominator") > 0)
+    )
+    low, high = confint_proportions_2indep(
+        proportions["numerator"].to_numpy(),
+        proportions["denominator"].to_numpy(),
+        proportions["prior_numerator"].to_numpy(),
+        proportions["prior_denominator"].to_numpy(),
+        method="newcomb",
+        compare="diff",
+    )
+    np.testing.assert_allclose(proportions["change_ci95_low"].to_numpy(), low, atol=1e-9)
+    np.testing.assert_allclose(proportions["change_ci95_high"].to_numpy(), high, atol=1e-9)
+    rates = trends.filter(
+        (pl.col("kind") == "rate") & (pl.col("numerator") > 0) & (pl.col("prior_numerator") > 0)
+    )
+    o1, o0 = rates["numerator"].to_numpy(), rates["prior_numerator"].to_numpy()
+    e1, e0 = rates["denominator"].to_numpy(), rates["prior_denominator"].to_numpy()
+    share_low, share_high = proportion_confint(o1, o1 + o0, alpha=0.05, method="wilson")
+    np.testing.assert_allclose(
+        rates["change_ci95_low"].to_numpy(), share_low / (1 - share_low) * e0 / e1, rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        rates["change_ci95_high"].to_numpy(), share_high / (1 - share_high) * e0 / e1, rtol=1e-9
+    )
+    np.testing.assert_allclose(rates["change"].to_numpy(), (o1 / e1) / (o0 / e0), rtol=1e-12)
+    # Against statsmodels' score interval for the ratio: close where counts are large.
+    large = (o1 >= 100) & (o0 >= 100)
+    if large.any():
+        score_low, score_high = np.array(
+            [
+                confint_poisson_2indep(a, b, c, d, method="score", compare="ratio")
+                for a, b, c, d in zip(o1[large], e1[large], o0[large], e0[large], strict=True)
+            ]
+        ).T
+        assert np.max(np.abs(rates["change_ci95_low"].to_numpy()[large] / score_low - 1)) < 0.02
+        assert np.max(np.abs(rates["change_ci95_high"].to_numpy()[large] / score_high - 1)) < 0.02
+    for row in trends.iter_rows(named=True):
+        no_change = 1.0 if row["kind"] == "rate" else 0.0
+        low_, high_ = row["change_ci95_low"], row["change_ci95_high"]
+        if low_ is None or high_ is None:
+            continue
+        significant = low_ > no_change or high_ < no_change
+        assert row["change_significant"] == significant
+        if not significant:
+            assert row["change_statement"] == "no significant change from a year earlier"
+    print(
+        f"\ntrends: {trends.height} rows, {proportions.height} Newcombe, {rates.height} rate "
+        f"ratios; significant: {trends['change_significant'].sum()}"
+    )
+
+
+def test_hidden_stalking_and_first_year_partial(demo_pipeline):
+    with duckdb.connect(str(demo_pipeline.warehouse_db), read_only=True) as con:
+        yearly = con.sql("select * from marts.fct_courses_of_conduct_yearly").pl()
+        in_courses = con.execute(
+            "select coalesce(sum(crimes), 0) from intermediate.int_linkage__courses_of_conduct "
+            "where not recognised_as_stalking"
+        ).fetchall()[0][0]
+        starts = dict(
+            con.execute(
+                "select force_code, min(recorded_date) "
+                "from intermediate.int_force_crimes__current group by force_code"
+            ).fetchall()
+        )
+    # Every crime of an unrecognised course is counted once, in the year it was recorded.
+    assert yearly["crimes_in_unrecognised_courses"].sum() == in_courses
+    for row in yearly.iter_rows(named=True):
+        year_start = date(int(row["financial_year"][:4]), 4, 1)
+        start = starts[row["force_code"]]
+        partial = year_start < date(start.year + 1, start.month, start.day)
+        assert row["first_12_months_partial"] == partial
+        if partial:
+            assert row["period_status"] == "partial"
+        if row["harassment_crimes"]:
+            assert row["unrecognised_crime_share"] == pytest.approx(
+                row["crimes_in_unrecognised_courses"] / row["harassment_crimes"]
+            )
+    assert yearly["first_12_months_partial"].any()
+
+
+def test_attrition_cohort_and_flows(demo_pipeline, comparisons):
+    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+        attrition = con.sql("select * from marts.attrition_yearly").pl()
+    wide = attrition.pivot(on="stage", index=["force_code", "financial_year"], values="count")
+    assert (wide["stalking_crimes_recorded"] >= wide["outcome_assigned"]).all()
+    assert (wide["outcome_assigned"] >= wide["charged_summonsed"]).all()
+    charge = comparisons.filter(
+        (pl.col("metric_id") == "charge_rate") & (pl.col("period_type") == "financial_year")
+    ).select("force_code", pl.col("financial_year"), pl.col("numerator").alias("charged"))
+    joined = wide.join(charge, on=["force_code", "financial_year"])
+    assert joined.height == wide.height
+    assert (joined["charged"] == joined["charged_summonsed"]).all()
+    flows = attrition.filter(pl.col("stage").str.starts_with("cps_"))
+    assert (~flows["is_cohort"]).all()
+    assert flows["basis"].str.starts_with("not a cohort").all()
+    assert flows["share_of_recorded"].is_null().all()

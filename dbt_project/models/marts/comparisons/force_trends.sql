@@ -91,7 +91,9 @@ intervals as (
                 then p1 - p0 - sqrt(power(p1 - l1, 2) + power(u0 - p0, 2))
         end as change_ci95_low,
         case
-            when kind = 'rate' and share_high < 1
+            -- Unbounded above when no events fell in the earlier period.
+            when kind = 'rate' and share_high >= 1 then 'infinity'::double
+            when kind = 'rate'
                 then share_high / (1 - share_high) * exposure_ratio
             when kind = 'proportion'
                 then p1 - p0 + sqrt(power(u1 - p1, 2) + power(p0 - l0, 2))
@@ -123,11 +125,7 @@ select
     end as change_method,
     intervals.change,
     intervals.change_ci95_low,
-    -- An upper limit for the ratio is unbounded when no events fell in the earlier period.
-    case
-        when intervals.kind = 'rate' and intervals.share_high >= 1 then 'infinity'::double
-        else intervals.change_ci95_high
-    end as change_ci95_high,
+    intervals.change_ci95_high,
     case
         when intervals.kind = 'rate'
             then intervals.change_ci95_low > 1 or intervals.change_ci95_high < 1
