@@ -18,23 +18,24 @@ with years as (
 ),
 
 stages as (
-    select
-        force_code,
-        financial_year,
-        quarters_in_period,
-        stalking_crimes,
-        stage_order,
-        stage,
-        amount
-    from years
-    cross join lateral (
-        values
-        (1, 'stalking_crimes_recorded', years.stalking_crimes),
-        (2, 'outcome_assigned', years.outcomes_assigned),
-        (3, 'charged_summonsed', years.charged_summonsed),
-        (4, 'cps_prosecutions_completed', years.prosecutions_completed),
-        (5, 'cps_convictions', years.convictions)
-    ) as stage_rows (stage_order, stage, amount)
+    {%- for stage, column in [
+        ('stalking_crimes_recorded', 'stalking_crimes'),
+        ('outcome_assigned', 'outcomes_assigned'),
+        ('charged_summonsed', 'charged_summonsed'),
+        ('cps_prosecutions_completed', 'prosecutions_completed'),
+        ('cps_convictions', 'convictions'),
+    ] %}
+        select
+            force_code,
+            financial_year,
+            quarters_in_period,
+            stalking_crimes,
+            {{ loop.index }} as stage_order,
+            '{{ stage }}' as stage,
+            {{ column }} as amount
+        from years
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
 )
 
 select

@@ -44,15 +44,15 @@ rolling as (
 paired as (
     select
         current_.*,
-        prior.window_numerator as prior_numerator,
-        prior.window_denominator as prior_denominator
+        year_before.window_numerator as prior_numerator,
+        year_before.window_denominator as prior_denominator
     from rolling as current_
-    inner join rolling as prior
+    inner join rolling as year_before
         on
-            current_.metric_id = prior.metric_id
-            and current_.force_code = prior.force_code
-            and prior.quarter_index = current_.quarter_index - 4
-    where current_.quarters_in_window = 4 and prior.quarters_in_window = 4
+            current_.metric_id = year_before.metric_id
+            and current_.force_code = year_before.force_code
+            and year_before.quarter_index = current_.quarter_index - 4
+    where current_.quarters_in_window = 4 and year_before.quarters_in_window = 4
 ),
 
 changes as (
@@ -92,7 +92,7 @@ intervals as (
         end as change_ci95_low,
         case
             -- Unbounded above when no events fell in the earlier period.
-            when kind = 'rate' and share_high >= 1 then 'infinity'::double
+            when kind = 'rate' and share_high >= 1 then cast('infinity' as double)
             when kind = 'rate'
                 then share_high / (1 - share_high) * exposure_ratio
             when kind = 'proportion'
