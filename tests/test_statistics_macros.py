@@ -17,7 +17,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import chi2, norm
+from scipy.stats import binom, chi2, norm, poisson
+from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
 REPO = Path(__file__).resolve().parents[1]
@@ -170,25 +171,90 @@ def funnel_cases() -> list[tuple]:
         )
     )
     rows.append(("rates", "small", 4, 9_000, rate_target, "rate", multiplier))
+
+    # small: proportions and rates with small counts, classed by exact tails (the audit's
+    # "0 of 347 referrals waiting"), among ordinary units.
+    small_target = 0.3
+    for i, z in enumerate(np.linspace(-1.5, 1.5, 12)):
+        n = 300 + 40 * i
+        rows.append(
+            (
+                "small",
+                f"ordinary_{i:02d}",
+                _numerator_for(z, n, small_target, "proportion", 1),
+                n,
+                small_target,
+                "proportion",
+                1,
+            )
+        )
+    rows += [
+        ("small", "none_of_347", 0, 347, small_target, "proportion", 1),
+        ("small", "two_of_40", 2, 40, small_target, "proportion", 1),
+        ("small", "three_of_10", 3, 10, small_target, "proportion", 1),
+        ("small", "all_but_one_of_12", 11, 12, small_target, "proportion", 1),
+        ("small", "zero_of_zero", 0, 0, small_target, "proportion", 1),
+    ]
+    # FunnelPlotR's published test data (tests/testthat/test-funnel_plot.R): observed and
+    # expected counts of six units, an indirectly standardised ratio (target 1).
+    observed = (100, 150, 180, 80, 120, 225)
+    expected = (108, 112, 165, 95, 100, 220)
+    for unit, o, e in zip("abcdef", observed, expected, strict=True):
+        rows.append(("funnelplotr", unit, o, e, 1.0, "rate", 1))
     return rows
 
 
 def limit_cases() -> list[tuple]:
+    """(case_id, target, n, kind, tau2, phi, multiplier) rows."""
     rows = []
     for target in (0.3, 0.02, 0.97, 0.0):
         for n in (10, 100, 1000, 100_000):
-            for phi in (None, 0.5, 1.0, 2.7):
-                rows.append((target, n, "proportion", phi, 1))
+            for tau2, phi in ((None, None), (0.0, 0.5), (0.004, 1.0), (0.02, 2.7)):
+                rows.append((target, n, "proportion", tau2, phi, 1))
     for target, multiplier in ((0.45, 1000), (12.0, 100_000), (35.0, 100)):
         for n in (1000, 50_000, 2_000_000):
-            for phi in (None, 0.5, 1.0, 2.7):
-                rows.append((target, n, "rate", phi, multiplier))
+            for tau2, phi in ((None, None), (0.0, 0.5), (0.004, 1.0), (0.02, 2.7)):
+                rows.append((target, n, "rate", tau2, phi, multiplier))
     rows += [
-        (0.3, 0, "proportion", None, 1),
-        (0.3, None, "proportion", None, 1),
-        (0.45, 0, "rate", None, 1000),
+        (0.3, 0, "proportion", None, None, 1),
+        (0.3, None, "proportion", None, None, 1),
+        (0.45, 0, "rate", None, None, 1000),
     ]
     return [(i, *r) for i, r in enumerate(rows)]
+
+
+def exact_cases() -> list[tuple]:
+    """(case_id, numerator, denominator, target, kind, multiplier): small counts."""
+    rows = []
+    for x in range(12):
+        for n in (x, x + 1, 12, 40, 347, 5000):
+            for p0 in (0.003, 0.05, 0.3, 0.8, 0.995):
+                if n >= x and n > 0:
+                    rows.append((x, n, p0, "proportion", 1))
+        for population in (50, 900, 20_000, 400_000):
+            rows.append((x, population, 0.45, "rate", 1000))
+    return [(i, *r) for i, r in enumerate(rows)]
+
+
+def tau2_cases() -> list[tuple]:
+    """(case_id, units, phi, sum_w, sum_w2, statsmodels_tau2) from random meta-analyses.
+
+    phi = Q / k with Q the DerSimonian-Laird heterogeneity statistic statsmodels computes, so
+    the macro's tau2 must be statsmodels' DL tau2.
+    """
+    rng = np.random.default_rng(14)
+    rows = []
+    for case_id in range(40):
+        k = int(rng.integers(3, 45))
+        variance = rng.uniform(0.0005, 0.02, k)
+        spread = rng.choice([0.0, 0.001, 0.01, 0.05])
+        effect = rng.normal(0.4, np.sqrt(variance + spread))
+        with np.errstate(invalid="ignore"):  # statsmodels' HKSJ extras when tau2 is 0
+            result = combine_effects(effect, variance, method_re="dl")
+        w = 1 / variance
+        q, tau2 = float(result.q), float(result.tau2)
+        rows.append((case_id, k, q / k, float(w.sum()), float((w**2).sum()), tau2))
+    return rows
 
 
 # ----------------------------------------------------------------------------- query ----
@@ -214,12 +280,14 @@ def inline_query() -> str:
     for suffix, literal in LEVEL_LITERAL.items():
         for side in ("lower", "upper"):
             limit_columns += [
-                f"{{{{ funnel_limit('target', 'n', {literal}, '{side}', 'kind', 'phi',"
-                f" 'multiplier') }}}} as limit{suffix}_{side}",
-                f"{{{{ funnel_limit('target', 'n', {literal}, '{side}', 'proportion', 'phi')"
-                f" }}}} as prop_limit{suffix}_{side}",
-                f"{{{{ funnel_limit('target', 'n', {literal}, '{side}', 'rate', 'phi',"
-                f" 'multiplier') }}}} as rate_limit{suffix}_{side}",
+                f"{{{{ funnel_limit('target', 'n', {literal}, '{side}', 'kind', 'tau2',"
+                f" 'multiplier') }}}} as additive{suffix}_{side}",
+                f"{{{{ funnel_limit('target', 'n', {literal}, '{side}', 'proportion', 'tau2')"
+                f" }}}} as prop_additive{suffix}_{side}",
+                f"{{{{ funnel_limit('target', 'n', {literal}, '{side}', 'rate', 'tau2',"
+                f" 'multiplier') }}}} as rate_additive{suffix}_{side}",
+                f"{{{{ funnel_limit('target', 'n', {literal}, '{side}', 'kind', none,"
+                f" 'multiplier', 'phi') }}}} as multiplicative{suffix}_{side}",
             ]
     sections = {
         "z": """
@@ -264,39 +332,58 @@ with cases as (
 scored as (
     select
         *,
-        {{ funnel_numerator_ok('numerator', 'denominator') }} as numerator_ok,
         {{ funnel_z('numerator', 'denominator', 'target', 'kind', 'multiplier') }} as z,
         {{ funnel_z('numerator', 'denominator', 'target', 'proportion') }} as z_proportion,
-        {{ funnel_z('numerator', 'denominator', 'target', 'rate', 'multiplier') }} as z_rate
+        {{ funnel_z('numerator', 'denominator', 'target', 'rate', 'multiplier') }} as z_rate,
+        {{ funnel_se('denominator', 'target', 'kind', 'multiplier') }} as se,
+        {{ funnel_exact_class('numerator', 'denominator', 'target', 'kind', 'multiplier') }}
+            as exact_class
     from cases
 ),
 
 winsorised as (
     select
         *,
-        {{ funnel_winsorised_z('case when numerator_ok then z end', 'scenario') }}
-            as z_winsorised
-    from scored
+        {{ funnel_winsorised_z('z', 'scenario') }} as z_winsorised,
+        {{ funnel_phi('z_winsorised_window', 'scenario') }} as phi_window
+    from (select *, {{ funnel_winsorised_z('z', ['scenario']) }} as z_winsorised_window from scored)
+),
+
+grouped as (
+    select
+        scenario,
+        {{ funnel_phi('z_winsorised', order_by='unit') }} as phi,
+        {{ funnel_units('z_winsorised') }} as units,
+        {{ funnel_weight_sum('se', 'z_winsorised', 1, order_by='unit') }} as sum_w,
+        {{ funnel_weight_sum('se', 'z_winsorised', 2, order_by='unit') }} as sum_w2
+    from winsorised
+    group by scenario
 ),
 
 dispersion as (
     select
-        *,
-        {{ funnel_phi('z_winsorised', 'scenario') }} as phi,
-        {{ funnel_units('z_winsorised', ['scenario']) }} as units
+        winsorised.*,
+        grouped.phi,
+        grouped.units,
+        {{ funnel_overdispersion_critical('grouped.units') }} as critical,
+        {{ funnel_overdispersed('grouped.units', 'grouped.phi') }} as overdispersed,
+        {{ funnel_tau2('grouped.units', 'grouped.phi', 'grouped.sum_w', 'grouped.sum_w2') }} as tau2
     from winsorised
+    inner join grouped using (scenario)
 )
 
 select
     *,
-    {{ funnel_class('z', 'phi', 'numerator_ok') }} as funnel_class,
-    {{ funnel_class('z', 'null', 'numerator_ok') }} as funnel_class_unadjusted,
-    {{ funnel_limit('target', 'denominator', 95, 'upper', 'kind', 'phi', 'multiplier') }}
-        as upper95,
-    {{ funnel_limit('target', 'denominator', 99.8, 'lower', 'kind', 'phi', 'multiplier') }}
-        as lower998,
-    {{ safe_divide('numerator', 'denominator') }}
-    * multiplier as value
+    coalesce(exact_class, {{ funnel_class('z') }}) as class_unadjusted,
+    {{ funnel_class(funnel_random_effects_z('z', 'se', 'tau2')) }} as class_additive,
+    {{ funnel_class('z / sqrt(greatest(phi, 1))') }} as class_multiplicative,
+    {{ funnel_limit('target', 'denominator', 95, 'upper', 'kind', 'tau2', 'multiplier') }}
+        as upper95_additive,
+    {{ funnel_limit('target', 'denominator', 99.8, 'lower', 'kind', 'tau2', 'multiplier') }}
+        as lower998_additive,
+    {{ funnel_limit('target', 'denominator', 95, 'upper', 'kind', none, 'multiplier', 'phi') }}
+        as upper95_multiplicative,
+    {{ safe_divide('numerator', 'denominator') }} * multiplier as value
 from dispersion
 order by scenario, unit
 """,
@@ -309,15 +396,48 @@ from (values ('a', 1.5), ('a', -0.5), ('a', null), ('b', 2.0)) as t (scenario, z
 group by scenario
 order by scenario
 """,
+        "critical": """
+select
+    units,
+    {{ funnel_overdispersion_critical('units') }} as critical,
+    {{ funnel_overdispersed('units', 'phi') }} as overdispersed,
+    phi
+from (select range as units, 1.2 as phi from range(0, 202)) as cases
+order by units
+""",
+        "tau2": """
+select
+    case_id,
+    statsmodels_tau2,
+    {{ funnel_tau2('units', 'phi', 'sum_w', 'sum_w2') }} as tau2
+from (values
+"""
+        + _values(tau2_cases())
+        + """
+) as cases (case_id, units, phi, sum_w, sum_w2, statsmodels_tau2)
+order by case_id
+""",
+        "exact": """
+select
+    case_id, numerator, denominator, target, kind, multiplier,
+    {{ funnel_exact_class('numerator', 'denominator', 'target', 'kind', 'multiplier') }}
+        as exact_class
+from (values
+"""
+        + _values(exact_cases())
+        + """
+) as cases (case_id, numerator, denominator, target, kind, multiplier)
+order by case_id
+""",
         "limits": """
-select case_id, target, n, kind, phi, multiplier, """
+select case_id, target, n, kind, tau2, phi, multiplier, """
         + ",\n    ".join(limit_columns)
         + """
 from (values
 """
         + _values(limit_cases())
         + """
-) as cases (case_id, target, n, kind, phi, multiplier)
+) as cases (case_id, target, n, kind, tau2, phi, multiplier)
 order by case_id
 """,
     }
@@ -491,98 +611,249 @@ def test_byar_is_close_to_exact_from_10():
     print("\nByar vs exact Poisson: " + "; ".join(report))
 
 
+Z95, Z998 = norm.isf(0.025), norm.isf(0.001)
+
+
+def _class_from_z(z: float) -> str:
+    if not np.isfinite(z):
+        return "insufficient_data"
+    if z > Z998:
+        return "above_998"
+    if z > Z95:
+        return "above_95"
+    if z < -Z998:
+        return "below_998"
+    if z < -Z95:
+        return "below_95"
+    return "within"
+
+
+def _class_from_tails(high: float, low: float) -> str:
+    """Exact class from P(X >= x) and P(X <= x)."""
+    if high < 0.001:
+        return "above_998"
+    if high < 0.025:
+        return "above_95"
+    if low < 0.001:
+        return "below_998"
+    if low < 0.025:
+        return "below_95"
+    return "within"
+
+
+def _nones(column: pd.Series) -> list:
+    return [None if pd.isna(v) else v for v in column]
+
+
+def _python_exact_class(x: float, n: float, target: float, kind: str, m: float) -> str | None:
+    """Exact binomial / Poisson class with scipy, for the units the macro calls small."""
+    if not n > 0:
+        return None
+    if kind == "rate":
+        mu = target * n / m
+        if x >= 10 or mu <= 0:
+            return None
+        return _class_from_tails(poisson.sf(x - 1, mu), poisson.cdf(x, mu))
+    if not 0 < target < 1 or (x >= 10 and n - x >= 10):
+        return None
+    return _class_from_tails(binom.sf(x - 1, n, target), binom.cdf(x, n, target))
+
+
 def _python_funnel(frame: pd.DataFrame) -> pd.DataFrame:
-    """Spiegelhalter's funnel in plain Python, one scenario (partition) at a time."""
+    """The funnel in plain numpy/scipy, one scenario (partition) at a time: z on the
+    variance-stabilising scale, 10% winsorised phi, the chi-square test with scipy's exact
+    quantile, DerSimonian-Laird tau2, and the three classes."""
     out = []
     for _, group in frame.groupby("scenario", sort=False):
         group = group.copy()
         o, n = group.numerator.astype(float), group.denominator.astype(float)
         target, m = group.target.astype(float), group.multiplier.astype(float)
-        is_rate = group.kind == "rate"
-        expected = target * n / m
-        z_rate = (o - expected) / np.sqrt(expected)
-        z_prop = (o / n - target) / np.sqrt(target * (1 - target) / n)
-        group["py_z"] = np.where(is_rate, z_rate, z_prop)
-        group["py_ok"] = (o >= 10) & (n > 0)
-        zs = group.loc[group.py_ok, "py_z"].to_numpy()
+        is_rate = (group.kind == "rate").to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = target * n / m
+            z_rate = 2 * (np.sqrt(o) - np.sqrt(expected))
+            se_rate = 1 / (2 * np.sqrt(expected))
+            z_prop = (np.arcsin(np.sqrt(o / n)) - np.arcsin(np.sqrt(target))) * 2 * np.sqrt(n)
+            se_prop = 1 / (2 * np.sqrt(n))
+        z = np.where(is_rate, z_rate, z_prop)
+        z = np.where(n > 0, z, np.nan)
+        se = np.where(is_rate, se_rate, se_prop)
+        usable = np.isfinite(z)
+        zs = z[usable]
         low, high = np.percentile(zs, [10, 90])  # linear interpolation = quantile_cont
-        group["py_phi"] = float(np.mean(np.clip(zs, low, high) ** 2))
-        group["py_units"] = len(zs)
+        k = len(zs)
+        phi = float(np.mean(np.clip(zs, low, high) ** 2))
+        w = 1 / se[usable] ** 2
+        q = k * phi
+        tau2 = max(0.0, (q - (k - 1)) / (w.sum() - (w**2).sum() / w.sum())) if q > k - 1 else 0.0
+        group["py_z"], group["py_se"] = z, se
+        group["py_phi"], group["py_units"], group["py_tau2"] = phi, k, tau2
+        group["py_overdispersed"] = q > chi2.ppf(0.95, k - 1)
+        exact = [
+            _python_exact_class(r.numerator, r.denominator, r.target, r.kind, r.multiplier)
+            for r in group.itertuples()
+        ]
+        group["py_exact_class"] = exact
+        group["py_class_unadjusted"] = [
+            e if e is not None else _class_from_z(zz) for e, zz in zip(exact, z, strict=True)
+        ]
+        group["py_class_additive"] = [
+            _class_from_z(zz * s_ / np.sqrt(s_**2 + tau2)) for zz, s_ in zip(z, se, strict=True)
+        ]
+        group["py_class_multiplicative"] = [_class_from_z(zz / np.sqrt(max(phi, 1))) for zz in z]
         out.append(group)
     return pd.concat(out)
 
 
-def _python_class(z: float, phi: float, ok: bool) -> str:
-    if not ok:
-        return "insufficient_data"
-    adjusted = z / np.sqrt(max(phi, 1.0))
-    z95, z998 = norm.isf(0.025), norm.isf(0.001)
-    if adjusted > z998:
-        return "above_998"
-    if adjusted > z95:
-        return "above_95"
-    if adjusted < -z998:
-        return "below_998"
-    if adjusted < -z95:
-        return "below_95"
-    return "within"
-
-
-def test_funnel_z_phi_and_classes(results):
+def test_funnel_z_phi_tau2_and_classes(results):
     frame = _python_funnel(results["funnel"])
     by_unit = frame.set_index(["scenario", "unit"])
-    assert len(frame) == 60
+    assert len(frame) == 83
 
-    np.testing.assert_allclose(frame.z, frame.py_z, rtol=1e-12, atol=1e-12)
-    z_diff = float(np.max(np.abs(frame.z - frame.py_z)))
+    usable = frame.py_z.notna()
+    np.testing.assert_allclose(frame.z[usable], frame.py_z[usable], rtol=1e-12, atol=1e-12)
+    assert frame.z[~usable].isna().all()
+    z_diff = float(np.max(np.abs(frame.z[usable] - frame.py_z[usable])))
     # The literal-kind and SQL-expression-kind renderings agree.
     prop = frame.kind == "proportion"
     np.testing.assert_array_equal(frame.z[prop], frame.z_proportion[prop])
     np.testing.assert_array_equal(frame.z[~prop], frame.z_rate[~prop])
-    assert (frame.numerator_ok == frame.py_ok).all()
-    assert frame.loc[~frame.numerator_ok, "z_winsorised"].isna().all()
+    np.testing.assert_allclose(frame.se[usable], frame.py_se[usable], rtol=1e-12)
 
-    np.testing.assert_allclose(frame.phi, frame.py_phi, rtol=1e-12, atol=1e-12)
-    phi_diff = float(np.max(np.abs(frame.phi - frame.py_phi)))
+    for column in ("phi", "tau2"):
+        np.testing.assert_allclose(frame[column], frame[f"py_{column}"], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(frame.phi_window, frame.py_phi, rtol=1e-10)
     assert (frame.units == frame.py_units).all()
-    expected_class = [_python_class(r.py_z, r.py_phi, r.py_ok) for r in frame.itertuples()]
-    assert frame.funnel_class.tolist() == expected_class
+    assert (frame.overdispersed == frame.py_overdispersed).all()
+    for column in ("class_unadjusted", "class_additive", "class_multiplicative"):
+        assert frame[column].tolist() == frame[f"py_{column}"].tolist(), column
+    assert _nones(frame.exact_class) == _nones(frame.py_exact_class)
     print(
-        f"\nFunnel: max |z - Python| = {z_diff:.3e}, max |phi - Python| = {phi_diff:.3e}; "
+        f"\nFunnel: max |z - Python| = {z_diff:.3e}; "
         + ", ".join(
-            f"phi[{s}] = {p:.4f} (k={k})"
-            for s, p, k in frame.groupby("scenario")[["phi", "units"]].first().itertuples()
+            f"{sc}: phi {p:.3f}, tau2 {t:.5f}, k={k}, overdispersed {od}"
+            for sc, p, t, k, od in frame.groupby("scenario")[
+                ["phi", "tau2", "units", "overdispersed"]
+            ]
+            .first()
+            .itertuples()
         )
     )
 
-    # calm: not overdispersed, so classes use the raw z.
+    # calm: not overdispersed; the far unit is an outlier, the ordinary one within.
     calm = by_unit.loc["calm"]
-    assert calm.phi.iloc[0] <= 1
-    assert calm.units.iloc[0] == 19
-    assert calm.loc["far", "funnel_class"] == "above_998"
-    assert calm.loc["inside", "funnel_class"] == "within"
-    assert calm.loc["small", "funnel_class"] == "insufficient_data"
-    assert calm.loc["small", "z"] == pytest.approx(calm.loc["small", "py_z"])  # z, not classed
-    assert (calm.funnel_class == calm.funnel_class_unadjusted).all()
+    assert not calm.overdispersed.iloc[0]
+    assert calm.loc["far", "class_unadjusted"] == "above_998"
+    assert calm.loc["inside", "class_unadjusted"] == "within"
+    # Every unit with a denominator is classed; 3 of 10 at 0.3 is within by exact tails.
+    assert calm.loc["small", "class_unadjusted"] == "within"
+    assert calm.loc["small", "exact_class"] == "within"
 
-    # overdispersed: phi > 1 widens the limits; the borderline unit moves inside them.
+    # overdispersed: the test fires, tau2 > 0, and the random-effects limits pull the
+    # borderline unit inside while unadjusted it is above the 95% limit.
     over = by_unit.loc["overdispersed"]
-    assert over.phi.iloc[0] > 1
+    assert over.overdispersed.iloc[0] and over.tau2.iloc[0] > 0
     borderline = over.loc["borderline"]
-    assert 1.96 < borderline.z < 3.09
-    assert borderline.funnel_class_unadjusted == "above_95"
-    assert borderline.funnel_class == "within"
+    assert borderline.class_unadjusted == "above_95"
+    assert borderline.class_additive == "within"
+    # Additive widens small units' limits less than large ones' relative to their se.
+    assert over.loc["spread_00", "class_additive"] in {"below_95", "below_998", "within"}
 
     rates = by_unit.loc["rates"]
-    assert rates.loc["far", "funnel_class"] == "below_998"
-    assert rates.loc["small", "funnel_class"] == "insufficient_data"
+    assert rates.loc["far", "class_unadjusted"] == "below_998"
+    assert rates.loc["small", "exact_class"] is not None
 
-    # The drawn limits agree with the classes: above the 95% upper limit iff classed above,
-    # below the 99.8% lower limit iff below_998.
-    ok = frame[frame.numerator_ok]
-    above = ok.funnel_class.isin(["above_95", "above_998"])
-    assert ((ok.value > ok.upper95) == above).all()
-    assert ((ok.value < ok.lower998) == (ok.funnel_class == "below_998")).all()
+    # small counts: classed, not "insufficient data"; the audit's 0 of 347 is below 99.8%.
+    small = by_unit.loc["small"]
+    assert small.loc["none_of_347", "class_unadjusted"] == "below_998"
+    assert small.loc["all_but_one_of_12", "exact_class"] == "above_998"
+    assert small.loc["zero_of_zero", "class_unadjusted"] == "insufficient_data"
+    assert (frame.loc[frame.denominator > 0, "class_unadjusted"] != "insufficient_data").all()
+
+    # Drawn limits agree with the classes for the units classed by z.
+    by_z = frame[frame.exact_class.isna() & usable]
+    above = by_z.class_additive.isin(["above_95", "above_998"])
+    assert ((by_z.value > by_z.upper95_additive) == above).all()
+    assert ((by_z.value < by_z.lower998_additive) == (by_z.class_additive == "below_998")).all()
+    above_m = by_z.class_multiplicative.isin(["above_95", "above_998"])
+    assert ((by_z.value > by_z.upper95_multiplicative) == above_m).all()
+
+
+def test_funnelplotr_published_example(results):
+    """FunnelPlotR's published test data (six units, O and E) through the macros, against
+    FunnelPlotR's documented algorithm for a standardised ratio with the square-root (CQC)
+    transformation: Y = sqrt(O / E), s = 1 / (2 sqrt(E)), target 1, z winsorised at the 10%
+    and 90% quantiles (R type 7), phi = mean(z_w^2), tau2 = (k phi - (k - 1)) /
+    (sum(1/s^2) - sum(1/s^4) / sum(1/s^2)) (R/od_adjustment.R, tau_func)."""
+    frame = results["funnel"].set_index(["scenario", "unit"]).loc["funnelplotr"]
+    o = np.array([100, 150, 180, 80, 120, 225], dtype=float)
+    e = np.array([108, 112, 165, 95, 100, 220], dtype=float)
+    y, s_ = np.sqrt(o / e), 1 / (2 * np.sqrt(e))
+    z = (y - 1) / s_
+    lz, uz = np.quantile(z, [0.1, 0.9])
+    phi = float(np.mean(np.clip(z, lz, uz) ** 2))
+    k = len(z)
+    w = 1 / s_**2
+    tau2 = max(0.0, (k * phi - (k - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    np.testing.assert_allclose(frame.loc[list("abcdef"), "z"].to_numpy(), z, rtol=1e-12)
+    assert frame.phi.iloc[0] == pytest.approx(phi, rel=1e-12)
+    assert frame.tau2.iloc[0] == pytest.approx(tau2, rel=1e-12)
+    assert frame.tau2.iloc[0] > 0  # b (150 vs 112) makes these six overdispersed
+    # FunnelPlotR's adjusted limit for unit b: 1 + 3.09 sqrt(s^2 + tau2), squared.
+    upper_b = (1 + Z998 * np.sqrt(s_[1] ** 2 + tau2)) ** 2
+    adjusted_b = (y[1] - 1) / np.sqrt(s_[1] ** 2 + tau2)
+    print(
+        f"\nFunnelPlotR test data: phi {phi:.4f}, tau2 {tau2:.6f}; unit b ratio "
+        f"{o[1] / e[1]:.4f}, 99.8% upper limit {upper_b:.4f}, adjusted z {adjusted_b:.3f}"
+    )
+    assert frame.loc["b", "class_additive"] == _class_from_z(adjusted_b)
+
+
+def test_tau2_matches_statsmodels_dersimonian_laird(results):
+    frame = results["tau2"]
+    # statsmodels leaves the DL estimate negative when Q < k - 1; the estimator is its
+    # positive part (DerSimonian and Laird 1986).
+    expected = np.maximum(frame.statsmodels_tau2, 0)
+    np.testing.assert_allclose(frame.tau2, expected, rtol=1e-9, atol=1e-15)
+    assert (frame.tau2 > 0).sum() >= 10 and (frame.tau2 == 0).sum() >= 3
+    worst = float(np.max(np.abs(frame.tau2 - expected)))
+    print(f"\ntau2: {len(frame)} meta-analyses, max |macro - statsmodels DL| = {worst:.2e}")
+
+
+def test_overdispersion_critical_value_against_scipy(results):
+    frame = results["critical"]
+    assert frame.loc[frame.units < 2, "critical"].isna().all()
+    assert not frame.loc[frame.units < 2, "overdispersed"].any()
+    good = frame[frame.units >= 2]
+    exact = chi2.ppf(0.95, good.units - 1)
+    rel = np.abs(good.critical / exact - 1)
+    assert rel[good.units - 1 >= 5].max() < 0.0025
+    assert rel.max() < 0.025  # df = 1
+    # The decision: k phi against the point, phi = 1.2.
+    agree = (good.units * good.phi > exact) == good.overdispersed
+    assert agree.all()
+    print(
+        f"\nWilson-Hilferty chi-square 95%: worst {rel.max():.3%} (df 1), "
+        f"{rel[good.units - 1 >= 5].max():.3%} from df 5"
+    )
+
+
+def test_exact_small_count_classes_match_scipy(results):
+    frame = results["exact"]
+    expected = [
+        _python_exact_class(r.numerator, r.denominator, r.target, r.kind, r.multiplier)
+        for r in frame.itertuples()
+    ]
+    got = _nones(frame.exact_class)
+    mismatches = [
+        (r.numerator, r.denominator, r.target, r.kind, g, e)
+        for r, g, e in zip(frame.itertuples(), got, expected, strict=True)
+        if g != e
+    ]
+    assert not mismatches
+    classed = [c for c in got if c is not None]
+    assert len(classed) > 300
+    assert {"above_998", "above_95", "within", "below_95", "below_998"} <= set(classed)
 
 
 def test_funnel_phi_as_plain_aggregate(results):
@@ -598,29 +869,39 @@ def test_funnel_limits(results):
     good = frame[valid]
     target, n = good.target.to_numpy(float), good.n.to_numpy(float)
     m = good.multiplier.to_numpy(float)
+    tau2 = good.tau2.fillna(0).to_numpy(float)
     phi = np.maximum(good.phi.fillna(1).to_numpy(float), 1.0)
     is_rate = (good.kind == "rate").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.where(is_rate, 1 / (2 * np.sqrt(target * n / m)), 1 / (2 * np.sqrt(n)))
     worst = 0.0
     for suffix, alpha in LEVELS.items():
         z = norm.isf(alpha / 2)
         for side, sign in (("lower", -1), ("upper", 1)):
-            with np.errstate(invalid="ignore"):  # rate targets > 1 in the proportion formula
-                prop_limit = np.clip(
-                    target + sign * z * np.sqrt(phi * target * (1 - target) / n), 0, 1
-                )
-            rate_limit = np.maximum(target + sign * z * np.sqrt(phi * target * m / n), 0)
-            expected = np.where(is_rate, rate_limit, prop_limit)
-            actual = good[f"limit{suffix}_{side}"].to_numpy(float)
-            np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12)
-            worst = max(worst, float(np.max(np.abs(actual - expected))))
+            for column, sd in (
+                (f"additive{suffix}_{side}", np.sqrt(se**2 + tau2)),
+                (f"multiplicative{suffix}_{side}", se * np.sqrt(phi)),
+            ):
+                with np.errstate(invalid="ignore"):
+                    prop = (
+                        np.sin(np.clip(np.arcsin(np.sqrt(target)) + sign * z * sd, 0, np.pi / 2))
+                        ** 2
+                    )
+                    rate = target * np.maximum(0, 1 + sign * z * sd) ** 2
+                expected = np.where(is_rate, np.where(target > 0, rate, np.nan), prop)
+                actual = good[column].to_numpy(float)
+                np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12, err_msg=column)
+                worst = max(worst, float(np.nanmax(np.abs(actual - expected))))
             np.testing.assert_array_equal(
-                actual[~is_rate], good[f"prop_limit{suffix}_{side}"].to_numpy(float)[~is_rate]
+                good[f"additive{suffix}_{side}"].to_numpy(float)[~is_rate],
+                good[f"prop_additive{suffix}_{side}"].to_numpy(float)[~is_rate],
             )
             np.testing.assert_array_equal(
-                actual[is_rate], good[f"rate_limit{suffix}_{side}"].to_numpy(float)[is_rate]
+                good[f"additive{suffix}_{side}"].to_numpy(float)[is_rate],
+                good[f"rate_additive{suffix}_{side}"].to_numpy(float)[is_rate],
             )
     print(f"\nFunnel limits: max |macro - Python| = {worst:.3e}")
-    assert frame.loc[~valid, [c for c in frame if "limit" in c]].isna().all().all()
+    assert frame.loc[~valid, [c for c in frame if "additive" in c]].isna().all().all()
 
 
 def test_level_other_than_95_or_998_is_a_compile_error(tmp_path):

@@ -15,7 +15,6 @@ with quarters as (
 forces as (
     select
         force_code,
-        population,
         region_code
     from {{ ref('dim_force') }}
     where is_territorial
@@ -88,7 +87,9 @@ select
     forces.region_code,
     quarters.financial_year,
     quarters.fy_quarter,
-    forces.population,
+    populations.population,
+    populations.population_mid_year,
+    populations.population_basis,
     coalesce(crimes.stalking_crimes, 0) as stalking_crimes,
     coalesce(crimes.stalking_harassment_crimes, 0) as stalking_harassment_crimes,
     coalesce(response.screened, 0) as screened,
@@ -109,6 +110,8 @@ select
     advocacy.open_cases_end
 from forces
 cross join quarters
+left join {{ ref('int_comparisons__force_populations') }} as populations
+    using (force_code, financial_year)
 left join crimes using (force_code, financial_year, fy_quarter)
 left join {{ ref('fct_stalking_response_quarterly') }} as response
     using (force_code, financial_year, fy_quarter)

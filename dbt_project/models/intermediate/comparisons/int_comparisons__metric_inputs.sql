@@ -1,98 +1,102 @@
 -- Numerator and denominator of every comparison metric for every territorial force, by
--- financial quarter and by financial year. One row per metric, force and period.
-{%- set metrics = [
-    ('stalking_rate', 'stalking_crimes', 'population'),
-    ('stalking_harassment_rate', 'stalking_harassment_crimes', 'population'),
-    ('stalking_share', 'stalking_crimes', 'stalking_harassment_crimes'),
-    ('screening_rate', 'screened', 'stalking_crimes'),
-    ('high_risk_share', 'high_risk', 'risk_assessed'),
-    ('charge_rate', 'charged_summonsed', 'outcomes_assigned'),
-    ('evidential_difficulties_share', 'evidential_difficulties', 'outcomes_assigned'),
-    ('spo_application_rate', 'spo_applications', 'stalking_crimes'),
-    ('spo_grant_rate', 'spo_granted', 'spo_decided'),
-    ('masip_referral_rate', 'masip_referred', 'stalking_crimes'),
-    ('conviction_rate', 'convictions', 'prosecutions_completed'),
-    ('helpline_contacts_rate', 'helpline_contacts', 'population'),
-    ('helpline_answer_rate', 'helpline_answered', 'helpline_contacts'),
-    ('advocacy_waiting_share', 'waiting_list_end', 'waiting_list_end + open_cases_end'),
+-- financial quarter and by financial year. One row per metric, force and period. Which input
+-- is a metric's numerator and denominator is data: ref_metrics.numerator_column and
+-- denominator_column name columns of `periods` below (the one home of the metric definitions).
+{%- set flows = [
+    'stalking_crimes', 'stalking_harassment_crimes', 'screened', 'risk_assessed', 'high_risk',
+    'masip_referred', 'outcomes_assigned', 'charged_summonsed', 'evidential_difficulties',
+    'spo_applications', 'spo_granted', 'spo_decided', 'convictions', 'prosecutions_completed',
+    'helpline_contacts', 'helpline_answered',
+] %}
+{%- set keys = [
+    'force_code', 'region_code', 'period_type', 'period', 'financial_year', 'fy_quarter',
+    'quarters_in_period', 'population_mid_year', 'population_basis',
 ] %}
 
 with quarters as (
     select
-        *,
+        force_code,
+        region_code,
         'quarter' as period_type,
-        financial_year || ' ' || fy_quarter as period
+        financial_year || ' ' || fy_quarter as period,
+        financial_year,
+        fy_quarter,
+        1 as quarters_in_period,
+        population_mid_year,
+        population_basis,
+        {%- for column in flows %}
+            cast({{ column }} as double) as {{ column }},
+        {%- endfor %}
+        cast(waiting_list_end as double) as waiting_list_end,
+        cast(waiting_list_end + open_cases_end as double) as advocacy_caseload,
+        -- Resident-years: a quarter is a quarter of a year, so population rates are annual.
+        cast(population as double) / 4 as population_years,
+        cast(null as double) as possible_unrecognised,
+        cast(null as double) as courses_of_conduct
     from {{ ref('int_comparisons__force_quarters') }}
 ),
 
-years as (
+year_sums as (
     select
         force_code,
         region_code,
-        financial_year,
-        null as fy_quarter,
         'financial_year' as period_type,
         financial_year as period,
-        any_value(population) as population,
+        financial_year,
+        cast(null as varchar) as fy_quarter,
         count(*) as quarters_in_period,
-        {%- for column in ['stalking_crimes', 'stalking_harassment_crimes', 'screened',
-                           'risk_assessed', 'high_risk', 'masip_referred', 'outcomes_assigned',
-                           'charged_summonsed', 'evidential_difficulties', 'spo_applications',
-                           'spo_granted', 'spo_decided', 'convictions', 'prosecutions_completed',
-                           'helpline_contacts', 'helpline_answered'] %}
+        any_value(population_mid_year) as population_mid_year,
+        any_value(population_basis) as population_basis,
+        {%- for column in flows %}
             sum({{ column }}) as {{ column }},
         {%- endfor %}
         -- Caseloads are stocks: the year's value is the one at its last quarter with a return.
         arg_max(waiting_list_end, fy_quarter) filter (where waiting_list_end is not null)
             as waiting_list_end,
-        arg_max(open_cases_end, fy_quarter) filter (where open_cases_end is not null)
-            as open_cases_end
-    from {{ ref('int_comparisons__force_quarters') }}
+        arg_max(advocacy_caseload, fy_quarter) filter (where waiting_list_end is not null)
+            as advocacy_caseload,
+        sum(population_years) as population_years
+    from quarters
     group by force_code, region_code, financial_year
 ),
 
+years as (
+    select
+        year_sums.*,
+        cast(coalesce(courses.possible_unrecognised, 0) as double) as possible_unrecognised,
+        cast(coalesce(courses.courses_of_conduct, 0) as double) as courses_of_conduct
+    from year_sums
+    left join {{ ref('fct_courses_of_conduct_yearly') }} as courses
+        on
+            year_sums.force_code = courses.force_code
+            and year_sums.financial_year = courses.financial_year
+),
+
 periods as (
-    select * exclude (quarters_in_period) from years
+    select * from years
     union all by name
     select * from quarters
 ),
 
-courses as (
-    select
-        forces.force_code,
-        forces.region_code,
-        years.financial_year,
-        coalesce(courses.possible_unrecognised, 0) as possible_unrecognised,
-        coalesce(courses.courses_of_conduct, 0) as courses_of_conduct
-    from {{ ref('dim_force') }} as forces
-    cross join (select distinct financial_year from years) as years
-    left join {{ ref('fct_courses_of_conduct_yearly') }} as courses
-        on forces.force_code = courses.force_code and years.financial_year = courses.financial_year
-    where forces.is_territorial
+inputs as (
+    select *
+    from periods
+    unpivot include nulls (amount for input_name in (columns(* exclude ({{ keys | join(', ') }}))))
 )
 
-{% for metric_id, numerator, denominator in metrics %}
-    select
-        '{{ metric_id }}' as metric_id,
-        force_code,
-        region_code,
-        period_type,
-        period,
-        financial_year,
-        fy_quarter,
-        cast({{ numerator }} as double) as numerator,
-        cast({{ denominator }} as double) as denominator
-    from periods
-    union all
-{% endfor %}
 select
-    'possible_unrecognised_share' as metric_id,
-    force_code,
-    region_code,
-    'financial_year' as period_type,
-    financial_year as period,
-    financial_year,
-    null as fy_quarter,
-    cast(possible_unrecognised as double) as numerator,
-    cast(courses_of_conduct as double) as denominator
-from courses
+    metrics.metric_id,
+    {%- for key in keys %}
+        numerators.{{ key }},
+    {%- endfor %}
+    numerators.amount as numerator,
+    denominators.amount as denominator
+from {{ ref('ref_metrics') }} as metrics
+inner join inputs as numerators on metrics.numerator_column = numerators.input_name
+inner join inputs as denominators
+    on
+        metrics.denominator_column = denominators.input_name
+        and numerators.force_code = denominators.force_code
+        and numerators.period_type = denominators.period_type
+        and numerators.period = denominators.period
+where numerators.period_type = 'financial_year' or metrics.quarterly
