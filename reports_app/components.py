@@ -54,7 +54,7 @@ def funnel_labels(direction: str = "none") -> dict[str, str]:
         "within": "Within the 95% limits",
         "below_95": f"{lower} than national: beyond 95% limit",
         "below_998": f"{lower} than national: beyond 99.8% limit",
-        "insufficient_data": "Not classed: too few cases [u] or suppressed [c]",
+        "insufficient_data": "Not classed: no denominator, or withheld",
     }
 
 

@@ -62,7 +62,7 @@ FUNNEL_CLASSES = {
     "within": "Within the limits",
     "below_95": "Below the 95% limit",
     "below_998": "Below the 99.8% limit",
-    "insufficient_data": "Not classed (numerator below 10, or withheld)",
+    "insufficient_data": "Not classed (no denominator, or withheld)",
 }
 C, X, U, R = (
     shorthand.SUPPRESSED,

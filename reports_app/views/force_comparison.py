@@ -217,7 +217,8 @@ def main() -> None:
             + f". {name} is {labels[selected['funnel_class']].lower()}."
         )
         st.caption(
-            dispersion + " Forces with a numerator below 10 [u] or suppressed [c] are not classed."
+            dispersion + " Every force with a denominator is classed (exact limits for small "
+            "counts); figures from fewer than 10 events carry [u]."
         )
 
     # --- Ski slope ------------------------------------------------------------------------------
