@@ -21,13 +21,13 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.contracts import CONTRACTS, Contract
 from ingest.errors import FileRejected, RowError
 from ingest.ledger import Ledger, LedgerRecord, atomic_write_parquet, sha256_file
 from ingest.pseudonymise import hash_columns, load_key
-from ingest.readers import Profile, ReadResult, read_file
+from ingest.records.contracts import CONTRACTS, Contract
+from ingest.records.readers import Profile, ReadResult, read_file
+from ingest.records.validation import age_band, check_required_columns, validate
 from ingest.settings import DataPaths, data_paths
-from ingest.validate import age_band, check_required_columns, validate
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def parse_record_batch(arrivals: list[Arrival], source: str, key: bytes, today: 
 
 
 def _published_parser(source: str) -> Callable[[Path], object]:
-    from ingest import published_tables
+    from ingest.official import tables as published_tables
 
     return {
         "home_office_prc": published_tables.read_home_office_prc,
@@ -153,7 +153,7 @@ def _published_parser(source: str) -> Callable[[Path], object]:
 
 
 def parse_published_source(path: Path, source: str) -> Parsed:
-    from ingest import published_tables
+    from ingest.official import tables as published_tables
 
     try:
         table = _published_parser(source)(path)
@@ -181,7 +181,7 @@ def empty_raw(source: str, key: bytes) -> pl.DataFrame:
 
 
 def empty_published_raw(source: str) -> pl.DataFrame:
-    from ingest.published_tables import RAW_SCHEMAS
+    from ingest.official.tables import RAW_SCHEMAS
 
     return pl.DataFrame(schema={**RAW_SCHEMAS[source], "_submission_id": pl.String})
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import great_expectations as gx
 from great_expectations import expectations as gxe
 
-from ingest.contracts import AGE_BANDS, CONTRACTS
 from ingest.pseudonymise import HASH_HEX_CHARS
+from ingest.records.contracts import AGE_BANDS, CONTRACTS
 
 HASH_PATTERN = rf"^[0-9a-f]{{{HASH_HEX_CHARS}}}$"
 
-# Published tables' columns as the readers in ingest.published_tables return them.
+# Published tables' columns as the readers in ingest.official.tables return them.
 PUBLISHED_SUITES = {
     "home_office_prc": {
         "not_null": ["financial_year", "fy_quarter", "force_name", "offence_code"],

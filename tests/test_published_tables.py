@@ -12,7 +12,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from ingest.published_tables import (
+from ingest.official.tables import (
     FileRejected,
     ParsedTable,
     RowError,

@@ -1,8 +1,8 @@
 """The national standard contract of each record-level or aggregate source (SOURCES.md §1-5).
 
 A contract is data: each column's kind, whether it is required, and its allowed values. The
-validator (ingest.validate) turns these into row rules; the pseudonymiser uses the identifier
-kinds. Cross-column rules live beside the columns they relate.
+validator (ingest.records.validation) turns these into row rules; the pseudonymiser uses the
+identifier kinds. Cross-column rules live beside the columns they relate.
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingest import reference
-from ingest.contracts import AGE_BANDS, Column, Contract
 from ingest.errors import FileRejected, RowError
-from ingest.readers import Profile
+from ingest.records.contracts import AGE_BANDS, Column, Contract
+from ingest.records.readers import Profile
 
 MAX_TEXT = 200
 MAX_REF = 64

@@ -20,7 +20,7 @@ import yaml
 
 from ingest.errors import FileRejected, RowError
 
-PROFILES_DIR = Path(__file__).parent / "profiles"
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"  # data, shared with synthetic/
 UTF8_BOM = b"\xef\xbb\xbf"
 HEADER_SEARCH_ROWS = 30
 FORMAT_BY_SUFFIX = {
