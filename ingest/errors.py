@@ -21,3 +21,4 @@ class RowError:
     message: str
     value_shape: str | None = None  # the value's shape (A/a/9), never the value itself
     file_name: str | None = field(default=None, compare=False)  # which file, in a batch
+    sheet: str | None = None  # the workbook sheet, for published tables

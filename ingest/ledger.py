@@ -10,7 +10,6 @@ archive.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 from dataclasses import asdict, dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.errors import RowError
+from ingest.files import atomic_write_parquet, sha256_file  # noqa: F401 - re-exported
 
 LEDGER_SCHEMA = {
     "file_sha256": pl.String,
@@ -72,24 +72,6 @@ class LedgerRecord:
     validation: str = "pending"  # pending, passed, failed: set by the quality checks
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def atomic_write_parquet(frame: pl.DataFrame, target: Path) -> None:
-    """Write beside the target, fsync, then rename: a reader or a crash sees all or nothing."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    frame.write_parquet(tmp, statistics=False)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
-
-
 class Ledger:
     def __init__(self, ledger_dir: Path, quarantine_dir: Path, archive_dir: Path):
         self.ledger_dir = ledger_dir
@@ -134,7 +116,7 @@ class Ledger:
                 "file_sha256": sha,
                 "source": source,
                 "file_name": file_name,
-                **{k: v for k, v in asdict(e).items() if k != "file_name"},
+                **{k: v for k, v in asdict(e).items() if k not in ("file_name", "sheet")},
             }
             for e in errors
         ]

@@ -1,4 +1,5 @@
-"""Keyed hashing of references: linkage keeps working, no raw reference is ever stored.
+"""All of pseudonymisation: references become keyed hashes (linkage keeps working, no raw
+reference is ever stored), dates of birth become age bands, direct identifiers are dropped.
 
 HMAC-SHA256 with a secret key from STALKING_PSEUDONYMISATION_KEY, or a key file that the demo
 creates under the data directory (never in the repo). A reference is hashed together with its
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from ingest.records.contracts import AGE_BANDS, Contract
 
 KEY_ENV = "STALKING_PSEUDONYMISATION_KEY"
 HASH_HEX_CHARS = 32  # 128 bits: collisions are negligible at national volumes
@@ -72,3 +75,53 @@ def hash_columns(
             f"select {hashed} from rows_to_hash", params={"inner": inner, "outer": outer}
         ).pl()
     return frame.with_columns(result)
+
+
+def pseudonymise(rows: pl.DataFrame, contract: Contract, key: bytes) -> pl.DataFrame:
+    """Replace references by keyed hashes, dates of birth by age bands; drop identifiers."""
+    refs = [c.name for c in contract.columns if c.kind == "ref"]
+    if contract.ref_namespace:
+        rows = hash_columns(rows, refs, contract.ref_namespace, key)
+    else:  # references unique within the source itself (e.g. helpline contact ids)
+        rows = hash_columns(
+            rows.with_columns(pl.lit(contract.source).alias("__namespace")),
+            refs,
+            "__namespace",
+            key,
+        ).drop("__namespace")
+    dob = next((c.name for c in contract.columns if c.kind == "dob"), None)
+    if dob:
+        rows = rows.with_columns(
+            age_band(pl.col(dob), pl.col(contract.event_date)).alias(
+                f"{dob.split('_')[0]}_age_band"
+            )
+        )
+    dropped = [c.name for c in contract.columns if c.kind in ("identifier", "dob")]
+    return rows.drop(dropped)
+
+
+def age_band(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
+    """Age in whole years at the event date, banded as SOURCES.md §1; null if unknown.
+
+    Whole years by integer arithmetic on YYYYMMDD numbers: (20250301 - 19800302) // 10000 = 44,
+    the birthday not yet reached. Cheap on millions of rows, exact on leap days."""
+
+    def yyyymmdd(day: pl.Expr) -> pl.Expr:
+        return day.dt.year() * 10000 + day.dt.month() * 100 + day.dt.day()
+
+    age = (yyyymmdd(on) - yyyymmdd(dob)) // 10000
+    bands = [
+        (15, "0-15"),
+        (19, "16-19"),
+        (24, "20-24"),
+        (34, "25-34"),
+        (44, "35-44"),
+        (54, "45-54"),
+        (64, "55-64"),
+        (74, "65-74"),
+    ]
+    expr = pl.when(age.is_null() | (age < 0) | (age > 120)).then(pl.lit(None, pl.String))
+    for upper, label in bands:
+        expr = expr.when(age <= upper).then(pl.lit(label))
+    assert AGE_BANDS[-1] == "75+"
+    return expr.otherwise(pl.lit("75+"))

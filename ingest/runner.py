@@ -14,7 +14,6 @@ import hashlib
 import logging
 import shutil
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +22,12 @@ import polars as pl
 
 from ingest.errors import FileRejected, RowError
 from ingest.ledger import Ledger, LedgerRecord, atomic_write_parquet, sha256_file
-from ingest.pseudonymise import hash_columns, load_key
-from ingest.records.contracts import CONTRACTS, Contract
+from ingest.pseudonymise import load_key, pseudonymise
 from ingest.records.readers import Profile, ReadResult, read_file
-from ingest.records.validation import age_band, check_required_columns, validate
+from ingest.records.validation import check_required_columns, validate
 from ingest.settings import DataPaths, data_paths
+from ingest.sources import Source
+from ingest.sources import source as registered
 
 log = logging.getLogger(__name__)
 
@@ -53,29 +53,6 @@ class Parsed:
     rows_read: int
     profile: str
     notes: list[str]
-
-
-def pseudonymise(rows: pl.DataFrame, contract: Contract, key: bytes) -> pl.DataFrame:
-    """Replace references by keyed hashes, dates of birth by age bands; drop identifiers."""
-    refs = [c.name for c in contract.columns if c.kind == "ref"]
-    if contract.ref_namespace:
-        rows = hash_columns(rows, refs, contract.ref_namespace, key)
-    else:  # references unique within the source itself (e.g. helpline contact ids)
-        rows = hash_columns(
-            rows.with_columns(pl.lit(contract.source).alias("__namespace")),
-            refs,
-            "__namespace",
-            key,
-        ).drop("__namespace")
-    dob = next((c.name for c in contract.columns if c.kind == "dob"), None)
-    if dob:
-        rows = rows.with_columns(
-            age_band(pl.col(dob), pl.col(contract.event_date)).alias(
-                f"{dob.split('_')[0]}_age_band"
-            )
-        )
-    dropped = [c.name for c in contract.columns if c.kind in ("identifier", "dob")]
-    return rows.drop(dropped)
 
 
 BATCH_ROWS = 400_000  # bounds memory; big enough that per-file overhead vanishes
@@ -114,7 +91,7 @@ def label(arrival: Arrival) -> str:
 
 def parse_record_batch(arrivals: list[Arrival], source: str, key: bytes, today: dt.date) -> None:
     """Validate and pseudonymise every read file of the batch, one pass per profile."""
-    contract = CONTRACTS[source]
+    contract = registered(source).contract
     by_profile: dict[str, list[Arrival]] = {}
     for arrival in arrivals:
         if arrival.read is not None:
@@ -142,32 +119,16 @@ def parse_record_batch(arrivals: list[Arrival], source: str, key: bytes, today: 
             a.read = None  # the text frame is no longer needed; free it
 
 
-def _published_parser(source: str) -> Callable[[Path], object]:
-    from ingest.official import tables as published_tables
-
-    return {
-        "home_office_prc": published_tables.read_home_office_prc,
-        "ons_pfa_tables": published_tables.read_ons_pfa_tables,
-        "ons_pfa_rolling": published_tables.read_ons_pfa_rolling,
-    }[source]
-
-
-def parse_published_source(path: Path, source: str) -> Parsed:
-    from ingest.official import tables as published_tables
-
-    try:
-        table = _published_parser(source)(path)
-    except published_tables.FileRejected as exc:
-        raise FileRejected(str(exc)) from exc
-    errors = [RowError(e.row_number, e.column_name, e.rule, e.message) for e in table.errors]
+def parse_official(path: Path, source: Source) -> Parsed:
+    table = source.read_official()(path)
     rows_read = table.frame.height + len(table.errors)
     notes = [table.period_note] if table.period_note else []
-    return Parsed(table.frame, errors, rows_read, table.profile, notes)
+    return Parsed(table.frame, table.errors, rows_read, table.profile, notes)
 
 
 def empty_raw(source: str, key: bytes) -> pl.DataFrame:
     """A zero-row frame with the raw schema of a record-level source."""
-    contract = CONTRACTS[source]
+    contract = registered(source).contract
     frame = pl.DataFrame({"_row_number": []}, schema={"_row_number": pl.Int64}).with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in contract.columns
     )
@@ -180,10 +141,8 @@ def empty_raw(source: str, key: bytes) -> pl.DataFrame:
     )
 
 
-def empty_published_raw(source: str) -> pl.DataFrame:
-    from ingest.official.tables import RAW_SCHEMAS
-
-    return pl.DataFrame(schema={**RAW_SCHEMAS[source], "_submission_id": pl.String})
+def empty_official_raw(source: str) -> pl.DataFrame:
+    return pl.DataFrame(schema={**registered(source).raw_schema, "_submission_id": pl.String})
 
 
 def _content_hash(rows: pl.DataFrame) -> str:
@@ -225,7 +184,9 @@ def ingest_source(
     _remove_orphans(paths, source, known_shas)
     schema_file = paths.raw / source / "_schema" / "part.parquet"
     if not schema_file.exists():
-        empty = empty_raw(source, key) if source in CONTRACTS else empty_published_raw(source)
+        empty = (
+            empty_raw(source, key) if registered(source).is_records else empty_official_raw(source)
+        )
         atomic_write_parquet(empty, schema_file)
     seen_stats = {
         (r["landing_path"], r["file_size"], r["file_mtime_ns"])
@@ -296,13 +257,14 @@ def _arrive(path: Path, relative: str, stat, sha: str, source: str, ledger: Ledg
         ),
     )
     try:
-        if source in CONTRACTS:
+        entry = registered(source)
+        if entry.is_records:
             arrival.read = read_file(path, source)
             check_required_columns(
-                arrival.read.frame, CONTRACTS[source], arrival.read.profile, path.name
+                arrival.read.frame, entry.contract, arrival.read.profile, path.name
             )
         else:
-            arrival.parsed = parse_published_source(path, source)
+            arrival.parsed = parse_official(path, entry)
     except FileRejected as exc:
         arrival.read, arrival.rejection = None, exc
     except Exception as exc:  # one broken file must never stop the others
@@ -328,7 +290,7 @@ def _finish(
 ) -> None:
     if not batch:
         return
-    if source in CONTRACTS:
+    if registered(source).is_records:
         parse_record_batch(batch, source, key, today)
     for arrival in batch:  # arrival order: a later submission gets a later ingest_seq
         record = _record(arrival, source, ledger, paths, accepted_content)

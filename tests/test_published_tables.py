@@ -12,16 +12,13 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from ingest.official.tables import (
-    FileRejected,
-    ParsedTable,
-    RowError,
-    clean_heading,
-    read_home_office_prc,
-    read_ons_pfa_rolling,
-    read_ons_pfa_tables,
-    resolve_force_name,
-)
+from ingest.areas import resolve_force_name
+from ingest.errors import FileRejected, RowError
+from ingest.files import clean_heading
+from ingest.official.common import ParsedTable
+from ingest.official.home_office import read_home_office_prc
+from ingest.official.ons_rolling import read_ons_pfa_rolling
+from ingest.official.ons_tables import read_ons_pfa_tables
 from ingest.settings import PROJECT_ROOT, SEEDS_DIR
 from synthetic.published import write_synthetic_published_tables
 
@@ -603,7 +600,7 @@ def test_home_office_no_year_sheet(tmp_path):
         ),
         (read_ons_pfa_tables, "renamed.xlsx", b"Area Code,Area Name\nK04000001,E&W\n", "CSV text"),
         (read_home_office_prc, "renamed.ods", b"a,b\n1,2\n", "CSV text"),
-        (read_ons_pfa_rolling, "renamed.csv", b"PK\x03\x04 not really a zip", "binary"),
+        (read_ons_pfa_rolling, "renamed.csv", b"PK\x03\x04 not really a zip", "damaged"),
         (read_ons_pfa_rolling, "data.txt", b"a,b\n", "'.txt'"),
     ],
 )

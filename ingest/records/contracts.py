@@ -156,8 +156,3 @@ ADVOCACY_CASELOAD = Contract(
     period_columns=("service_name", "force_code", "month"),
     row_key=("service_name", "month", "force_code"),
 )
-
-CONTRACTS: dict[str, Contract] = {
-    c.source: c
-    for c in (FORCE_CRIMES, FORCE_SPOS, CPS_RETURNS, HELPLINE_CONTACTS, ADVOCACY_CASELOAD)
-}

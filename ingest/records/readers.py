@@ -19,9 +19,9 @@ import polars as pl
 import yaml
 
 from ingest.errors import FileRejected, RowError
+from ingest.files import KIND_LABEL, SNIFF_BYTES, decode, sniff
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"  # data, shared with synthetic/
-UTF8_BOM = b"\xef\xbb\xbf"
 HEADER_SEARCH_ROWS = 30
 FORMAT_BY_SUFFIX = {
     ".csv": "csv",
@@ -93,37 +93,26 @@ def profiles_for(source: str) -> list[Profile]:
     return sorted(found, key=lambda p: (p.is_standard, p.name))
 
 
-def sniff_format(path: Path, data: bytes) -> str:
-    """The format the bytes really are, so a CSV renamed .xlsx is named for what it is."""
-    if not data.removeprefix(UTF8_BOM).strip():
-        raise FileRejected(f"{path.name}: the file is empty.", rule="empty_file")
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    if b"\x00" in data[:8192]:  # text in UTF-8 or cp1252 never holds a NUL byte
-        return "binary"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileRejected(
-            f"{path.name}: this is an old binary Excel (.xls) file; save it as .xlsx or CSV.",
-            rule="unsupported_format",
-        )
-    if data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
-        return "jsonl"
-    return "csv"
-
-
 def read_file(path: Path, source: str) -> ReadResult:
     data = path.read_bytes()
     claimed = FORMAT_BY_SUFFIX.get(path.suffix.lower())
-    actual = sniff_format(path, data)
+    actual = sniff(path, data[:SNIFF_BYTES])
+    if actual == "empty":
+        raise FileRejected(f"{path.name}: the file is empty.", rule="empty_file")
     if claimed is None:
         raise FileRejected(
             f"{path.name}: unsupported file type '{path.suffix}'; send CSV, XLSX or JSON Lines.",
             rule="unsupported_format",
         )
-    if actual == "binary":
+    if actual == "xls":
         raise FileRejected(
-            f"{path.name}: binary content, not CSV, XLSX or JSON Lines text (UTF-16 text is not "
-            "supported either); re-export it as CSV in UTF-8, XLSX or JSON Lines.",
+            f"{path.name}: this is an old binary Excel (.xls) file; save it as .xlsx or CSV.",
+            rule="unsupported_format",
+        )
+    if actual in ("binary", "utf16", "zip", "damaged_zip", "ods"):
+        raise FileRejected(
+            f"{path.name}: the content is {KIND_LABEL[actual]}, not CSV, XLSX or JSON Lines "
+            "text; re-export it as CSV in UTF-8, XLSX or JSON Lines.",
             rule="unreadable_file",
         )
     if claimed != actual:
@@ -161,26 +150,6 @@ def read_file(path: Path, source: str) -> ReadResult:
 # --- header location ---------------------------------------------------------------------
 
 
-def _decode(path: Path, data: bytes, encoding: str, strict: bool = True) -> str:
-    """The text of the file, its lines ended by "\\n" whatever the export used (CRLF, CR).
-
-    Header detection decodes leniently (a stray byte must not hide which export this is);
-    reading decodes strictly, so a wrong encoding is named as such. Lines are split on "\\n"
-    only, never str.splitlines(), which also splits at characters that may sit inside a value
-    (U+2028, U+0085, form feed) and would break a row or a JSON line in two."""
-    codec = "utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding
-    try:
-        text = data.decode(codec, errors="strict" if strict else "replace")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileRejected(
-            f"{path.name}: not valid {encoding} text at byte {exc.start} (line {line}). "
-            f"Save the file as {encoding}, or send it in the format of its legacy profile.",
-            rule="bad_encoding",
-        ) from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def _json_object(line: str) -> dict | None:
     """The JSON object on one line; None if the line is not valid JSON or not an object."""
     try:
@@ -196,7 +165,7 @@ def _header(path: Path, data: bytes, profile: Profile) -> tuple[list[str], int |
     if profile.format == "jsonl":
         # The first line that holds a JSON object identifies the export: a broken first line
         # is a row error like any other, not a reason to reject the file.
-        lines = _decode(path, data, profile.encoding, strict=False).split("\n")
+        lines = decode(path, data, profile.encoding, strict=False).split("\n")
         for line in lines[:HEADER_SEARCH_ROWS]:
             record = _json_object(line)
             if record is not None:
@@ -214,7 +183,7 @@ def _header(path: Path, data: bytes, profile: Profile) -> tuple[list[str], int |
 
 def _top_rows(path: Path, data: bytes, profile: Profile) -> list[list[object]]:
     if profile.format == "csv":
-        text = _decode(path, data, profile.encoding, strict=False)
+        text = decode(path, data, profile.encoding, strict=False)
         lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
         return [line.split(profile.delimiter) for line in lines]
     sheet = _xlsx_sheet(path, data, profile, n_rows=HEADER_SEARCH_ROWS)
@@ -252,7 +221,7 @@ def _read_with(path: Path, data: bytes, profile: Profile, header_index: int) -> 
     errors: list[RowError] = []
     notes: list[str] = []
     if profile.format == "csv":
-        text = _decode(path, data, profile.encoding)
+        text = decode(path, data, profile.encoding)
         _check_not_truncated(path, text, profile, header_index)
         frame, errors = _read_csv(path, text, profile, header_index)
     else:
@@ -431,7 +400,7 @@ def _read_jsonl_fast(text: str) -> pl.DataFrame | None:
 
 
 def _read_jsonl(path: Path, data: bytes, profile: Profile) -> ReadResult:
-    text = _decode(path, data, profile.encoding)
+    text = decode(path, data, profile.encoding)
     fast = _read_jsonl_fast(text)
     if fast is not None:
         return _to_standard(fast, profile)

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ingest import reference
+from ingest import areas, reference
+from ingest.areas import normalise_name_expr
 from ingest.errors import FileRejected, RowError
-from ingest.records.contracts import AGE_BANDS, Column, Contract
+from ingest.records.contracts import Column, Contract
 from ingest.records.readers import Profile
 
 MAX_TEXT = 200
@@ -44,16 +45,6 @@ class Rule:
 
 def _norm_code(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(r"\s+", "").str.to_lowercase()
-
-
-def _norm_name(expr: pl.Expr) -> pl.Expr:
-    return (
-        expr.str.to_lowercase()
-        .str.replace_all("&", " and ", literal=True)
-        .str.replace_all(r"[^a-z0-9]+", " ")
-        .str.strip_chars()
-        .str.replace_all(r"\s+", " ")
-    )
 
 
 # A real date cell in a workbook arrives as ISO text ("2024-05-01 00:00:00") whatever the
@@ -99,11 +90,11 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
         lookup = {_key(v): v for v in column.allowed}
         return _norm_code(c).replace_strict(lookup, default=None)
     if kind == "force":
-        return _norm_name(c).replace_strict(reference.force_lookup(), default=None)
+        return areas.force_code_expr(c)
     if kind == "region":
-        return _norm_name(c).replace_strict(reference.region_lookup(), default=None)
+        return normalise_name_expr(c).replace_strict(areas.region_lookup(), default=None)
     if kind == "cps_area":
-        return _norm_name(c).replace_strict(reference.cps_area_lookup(), default=None)
+        return normalise_name_expr(c).replace_strict(areas.cps_area_lookup(), default=None)
     if kind == "offence":
         code = c.str.replace_all(r"\s+", "").str.to_uppercase()
         return pl.when(code.is_in(list(reference.offence_codes()))).then(code)
@@ -388,30 +379,3 @@ def validate(
         *[pl.col(f"__typed_{c.name}").alias(c.name) for c in contract.columns],
     )
     return Validated(typed, errors, int(rejected_mask.sum()))
-
-
-def age_band(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
-    """Age in whole years at the event date, banded as SOURCES.md §1; null if unknown.
-
-    Whole years by integer arithmetic on YYYYMMDD numbers: (20250301 - 19800302) // 10000 = 44,
-    the birthday not yet reached. Cheap on millions of rows, exact on leap days."""
-
-    def yyyymmdd(day: pl.Expr) -> pl.Expr:
-        return day.dt.year() * 10000 + day.dt.month() * 100 + day.dt.day()
-
-    age = (yyyymmdd(on) - yyyymmdd(dob)) // 10000
-    bands = [
-        (15, "0-15"),
-        (19, "16-19"),
-        (24, "20-24"),
-        (34, "25-34"),
-        (44, "35-44"),
-        (54, "45-54"),
-        (64, "55-64"),
-        (74, "65-74"),
-    ]
-    expr = pl.when(age.is_null() | (age < 0) | (age > 120)).then(pl.lit(None, pl.String))
-    for upper, label in bands:
-        expr = expr.when(age <= upper).then(pl.lit(label))
-    assert AGE_BANDS[-1] == "75+"
-    return expr.otherwise(pl.lit("75+"))
