@@ -107,7 +107,13 @@ def age_band(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
     the birthday not yet reached. Cheap on millions of rows, exact on leap days."""
 
     def yyyymmdd(day: pl.Expr) -> pl.Expr:
-        return day.dt.year() * 10000 + day.dt.month() * 100 + day.dt.day()
+        # polars gives month and day as 8-bit integers: widen before multiplying, or month
+        # 10 * 100 wraps round and ages come out a year or more wrong.
+        return (
+            day.dt.year().cast(pl.Int32) * 10000
+            + day.dt.month().cast(pl.Int32) * 100
+            + day.dt.day().cast(pl.Int32)
+        )
 
     age = (yyyymmdd(on) - yyyymmdd(dob)) // 10000
     bands = [
