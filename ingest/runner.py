@@ -75,12 +75,11 @@ class Arrival:
 def _read_notes(read: ReadResult) -> list[str]:
     notes = list(read.notes)
     if read.dropped_columns:
-        # Names only, shortened: a misdetected header must not carry values into the ledger.
-        names = sorted(c[:40] for c in read.dropped_columns)
-        shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+        # A count only: header cells are file content and may hold anything (a name, an
+        # e-mail address), so they are never echoed into the ledger.
         notes.append(
-            f"{len(names)} column(s) not in profile {read.profile.name} were dropped unread: "
-            f"{shown}"
+            f"{len(read.dropped_columns)} column(s) not in profile {read.profile.name} were "
+            "dropped unread."
         )
     return notes
 

@@ -52,6 +52,7 @@ class Expected:
     rules: frozenset[tuple[int | None, str | None, str]] = NO_RULES  # (row, column, rule)
     raw_rows: tuple[int, ...] = ()  # _row_number of the rows in raw/ (accepted statuses)
     message_has: tuple[str, ...] = ()  # fragments of the ledger message
+    message_lacks: tuple[str, ...] = ()  # file content that must never reach the ledger
     check_raw: Callable | None = None  # more assertions on this file's raw frame
 
     @property
@@ -386,7 +387,12 @@ def extra_columns(landing: Path, tag: int) -> Case:
     return Case(
         (
             accepted(
-                "force_crimes", file, 2, message_has=("officer_collar", "station"), check_raw=check
+                "force_crimes",
+                file,
+                2,
+                message_has=("2 column(s)",),
+                message_lacks=("officer_collar", "station"),
+                check_raw=check,
             ),
         ),
         secrets=("PC9911QQ", "Stationville"),
@@ -409,7 +415,15 @@ def identifiers_in_unexpected_columns(landing: Path, tag: int) -> Case:
     ]
     land(landing, "force_crimes", file, csv_text(rows))
     return Case(
-        (accepted("force_crimes", file, 2, message_has=("Notes", "victim_email")),),
+        (
+            accepted(
+                "force_crimes",
+                file,
+                2,
+                message_has=("3 column(s)",),
+                message_lacks=("Notes", "victim_email"),
+            ),
+        ),
         secrets=secrets,
     )
 
@@ -516,7 +530,13 @@ def legacy_xlsx_with_banner(landing: Path, tag: int) -> Case:
     return Case(
         (
             accepted(
-                "force_crimes", file, 2, first_row=6, message_has=("Station Code",), check_raw=check
+                "force_crimes",
+                file,
+                2,
+                first_row=6,
+                message_has=("1 column(s)",),
+                message_lacks=("Station Code",),
+                check_raw=check,
             ),
         ),
         secrets=("ST12",),
@@ -1073,4 +1093,107 @@ def jsonl_line_separator_in_value(landing: Path, tag: int) -> Case:
     return Case(
         (accepted("force_crimes", file, 2, first_row=1),),
         secrets=("Vic\u0085timson",),
+    )
+
+
+# --- issue 12: strict values, control characters, file content kept out of messages -------
+
+
+@case
+def numbers_read_strictly(landing: Path, tag: int) -> Case:
+    """'1,2,3', '12,34' and '1.000' in a count are row errors, never 123, 1234 or 1."""
+    file = file_name(tag, "strict_numbers")
+    rows = [
+        cps(tag, 1, pre_charge_decisions="1,234"),  # a thousands separator: 1234
+        cps(tag, 2, pre_charge_decisions="1,2,3"),
+        cps(tag, 3, pre_charge_decisions="12,34"),
+        cps(tag, 4, charged="1.000"),
+        cps(tag, 5, convictions="3,0"),
+    ]
+    land(landing, "cps_returns", file, csv_text(rows))
+    rules = {
+        (3, "pre_charge_decisions", "not_a_whole_number"),
+        (4, "pre_charge_decisions", "not_a_whole_number"),
+        (5, "charged", "not_a_whole_number"),
+        (6, "convictions", "not_a_whole_number"),
+    }
+
+    def check(raw):
+        assert raw["pre_charge_decisions"].to_list() == [1234]
+
+    return Case((partial("cps_returns", file, 5, rules, check_raw=check),))
+
+
+@case
+def decimal_read_strictly(landing: Path, tag: int) -> Case:
+    """A decimal may have a point ('1.000' FTE is 1.0) but not a comma inside a group."""
+    file = file_name(tag, "strict_decimal")
+    rows = [advocacy(tag, 1, advocate_fte="1.000"), advocacy(tag, 2, advocate_fte="1,5")]
+    land(landing, "advocacy_caseload", file, csv_text(rows))
+
+    def check(raw):
+        assert raw["advocate_fte"].to_list() == [1.0]
+
+    return Case(
+        (
+            partial(
+                "advocacy_caseload", file, 2, {(3, "advocate_fte", "not_a_number")}, check_raw=check
+            ),
+        )
+    )
+
+
+@case
+def nul_byte_in_utf8_csv(landing: Path, tag: int) -> Case:
+    """A NUL in one value of a UTF-8 CSV is that row's error, named as such: not 'binary'."""
+    file = file_name(tag, "nul_byte")
+    rows = [crime(tag, 1), crime(tag, 2, risk_level="hi\x00gh"), crime(tag, 3)]
+    land(landing, "force_crimes", file, csv_text(rows))
+    rules = {(3, "risk_level", "control_character"), (3, "risk_level", "code_not_allowed")}
+    return Case((partial("force_crimes", file, 3, rules),))
+
+
+@case
+def header_cell_with_contact_details(landing: Path, tag: int) -> Case:
+    """A header cell holding an e-mail address and phone number never reaches the ledger."""
+    file = file_name(tag, "contact_header")
+    heading = "ring jane.doe@example.org on 07700 900456"
+    rows = [crime(tag, 1, **{heading: "x"}), crime(tag, 2, **{heading: ""})]
+    land(landing, "force_crimes", file, csv_text(rows))
+    return Case(
+        (
+            accepted(
+                "force_crimes",
+                file,
+                2,
+                message_has=("1 column(s)",),
+                message_lacks=("jane.doe", "07700"),
+            ),
+        ),
+        secrets=("jane.doe@example.org", "07700 900456"),
+    )
+
+
+@case
+def unrecognised_header_names_missing_columns(landing: Path, tag: int) -> Case:
+    """No profile matches: the message names the required columns that are missing, never
+    the header cells the file does have."""
+    file = file_name(tag, "no_recorded_date")
+    columns = [c if c != "recorded_date" else "Jane Doe 07700 900789" for c in CRIME_COLUMNS]
+    row = crime(tag, 1) | {"Jane Doe 07700 900789": "2024-05-01"}
+    land(landing, "force_crimes", file, csv_text([row], columns))
+    return Case(
+        (
+            Expected(
+                "force_crimes",
+                file,
+                "quarantined",
+                0,
+                0,
+                rules=frozenset({(None, None, "missing_required_columns")}),
+                message_has=(file, "force_crimes_standard", "recorded_date"),
+                message_lacks=("Jane", "07700"),
+            ),
+        ),
+        secrets=("07700 900789",),
     )

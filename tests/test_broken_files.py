@@ -89,6 +89,8 @@ def check_file(paths: DataPaths, expected: corpus.Expected) -> None:
     assert record["rows_read"] == record["rows_accepted"] + record["rows_rejected"]
     for fragment in (expected.file_name, *expected.message_has):
         assert fragment in message, f"{fragment!r} not in ledger message {message!r}"
+    for fragment in expected.message_lacks:
+        assert fragment not in message, f"file content {fragment!r} echoed in {message!r}"
 
     sha = record["file_sha256"]
     errors = quarantine.filter(pl.col("file_sha256") == sha)

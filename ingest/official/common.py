@@ -24,8 +24,9 @@ from ingest.areas import (  # noqa: F401 - the readers import area helpers from 
     normalise_name,
     resolve_force_name,
 )
-from ingest.errors import FileRejected, RowError
+from ingest.errors import FileRejected, RowError, shapes, value_shape
 from ingest.files import check_table_file, clean_heading, decode_any  # noqa: F401
+from ingest.numbers import decimal_expr, integer_expr, parse_decimal
 
 WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".xls": "xls"}
 TABLE_SUFFIXES = {".csv": "csv", **WORKBOOK_SUFFIXES}
@@ -168,7 +169,7 @@ def _csv_block(path: Path, is_header: Callable[[list[str]], bool], what: str) ->
         first = [clean_heading(c) for c in (parsed[0] if parsed else []) if clean_heading(c)]
         raise FileRejected(
             f"{path.name}: no header row of a {what} was found in the first {len(lines)} lines; "
-            f"the first line holds {_quote_list(first) or 'nothing'}."
+            f"the first line holds {shapes(first)}."
         )
     headings = [cell.strip() for cell in parsed[header_index]]
     schema = {f"c{i}": pl.String for i in range(len(headings))}
@@ -223,7 +224,7 @@ def _missing_headings_message(
     present = [clean_heading(h) for h in headings if clean_heading(h)]
     return (
         f"{name}: {where} lacks the required heading(s) {_quote_list(missing)}; "
-        f"headings found: {_quote_list(present, limit=20) or 'none'}."
+        f"headings found: {shapes(present, limit=20)}."
     )
 
 
@@ -232,23 +233,13 @@ def _strip_text(column: str) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped).alias(column)
 
 
-_INT_RE = r"^[-+]?\d+$"
-_NUMBER_RE = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
-
-
 def _number_exprs(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(integer value, is a number, is a whole number) for a text column of counts."""
-    cleaned = pl.col(column).str.replace_all(r"[,\s\u00a0]", "")
-    is_number = cleaned.str.contains(_NUMBER_RE)
-    as_float = pl.when(is_number).then(cleaned.cast(pl.Float64, strict=False))
-    is_whole = as_float.is_finite() & (as_float == as_float.round(0))
-    as_int = (
-        pl.when(cleaned.str.contains(_INT_RE))
-        .then(cleaned.cast(pl.Int64, strict=False))
-        .when(is_whole)
-        .then(as_float.cast(pl.Int64, strict=False))
-    )
-    return as_int, is_number.fill_null(False), is_whole.fill_null(False)
+    """(integer value, is a number, is a whole number) for a text column of counts, read
+    strictly (ingest.numbers): '1,2,3' or '12,34' is not a number, '1.000' not a whole one."""
+    text = pl.col(column).str.strip_chars()
+    as_int = integer_expr(text)
+    is_number = decimal_expr(text).is_not_null()
+    return as_int, is_number.fill_null(False), as_int.is_not_null().fill_null(False)
 
 
 def _resolve_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -289,44 +280,44 @@ _RULE_TEXT: dict[str, tuple[str, str]] = {
     # rule: (problem with {value}, what to do)
     "missing_value": ("is empty", "Fill it in (or delete the row) and drop the file in again."),
     "unknown_force": (
-        "'{value}' is not a police force in the force reference",
+        "{value} is not a police force in the force reference",
         "Correct the name, or if it is a force add the name to the aliases in "
         "dbt_project/seeds/ref_forces.csv; the row was not loaded.",
     ),
     "unknown_area": (
-        "'{value}' is not a police force area, region, country or other known body",
+        "{value} is not a police force area, region, country or other known body",
         "Correct the area, or add the name to the aliases in dbt_project/seeds/ref_forces.csv; "
         "the row was not loaded.",
     ),
     "unknown_force_code": (
-        "'{value}' looks like a police force area code but is not in the force reference",
+        "{value} looks like a police force area code but is not in the force reference",
         "Check the code; if a force's code has changed, update dbt_project/seeds/ref_forces.csv. "
         "The row was not loaded.",
     ),
     "not_a_force": (
-        "'{value}' is a total for a larger area, not a police force",
+        "{value} is a total for a larger area, not a police force",
         "Totals are not loaded from this table (they are summed from forces); the row was "
         "not loaded.",
     ),
     "bad_financial_year": (
-        "'{value}' is not a financial year like 2022/23",
+        "{value} is not a financial year like 2022/23",
         "Correct the year; the row was not loaded.",
     ),
     "bad_quarter": (
-        "'{value}' is not a financial quarter (1 to 4)",
+        "{value} is not a financial quarter (1 to 4)",
         "Correct the quarter; the row was not loaded.",
     ),
     "bad_date": (
-        "'{value}' is not a date like 31/12/2024 or 31-12-2024",
+        "{value} is not a date like 31/12/2024 or 31-12-2024",
         "Correct the date; the row was not loaded.",
     ),
     "not_a_number": (
-        "'{value}' is not a number",
+        "{value} is not a number",
         "Correct the figure (or use a GSS shorthand such as [x] for a missing figure); "
         "the figure was not loaded.",
     ),
     "not_an_integer": (
-        "'{value}' is not a whole number",
+        "{value} is not a whole number",
         "Correct the figure; counts must be whole numbers. The figure was not loaded.",
     ),
 }
@@ -341,11 +332,10 @@ def _row_error(
     value: object = None,
 ) -> RowError:
     problem, action = _RULE_TEXT[rule]
-    shown = "" if value is None else str(value)
-    if len(shown) > 80:
-        shown = shown[:77] + "..."
+    shape = value_shape(None if value is None else str(value))
+    shown = "the value" if shape is None else f"a value shaped '{shape}'"
     message = f"{_where(name, sheet, row, column)}: {problem.format(value=shown)}. {action}"
-    return RowError(row, column, rule, message, sheet=sheet)
+    return RowError(row, column, rule, message, value_shape=shape, sheet=sheet)
 
 
 def _collect_errors(
@@ -428,7 +418,6 @@ _GSS_CODE_RE = re.compile(r"^[A-Z]\d{8}$")
 _MARKER_RE = re.compile(r"^(?:\[[a-z]{1,4}\d*\]\s*)+$", re.IGNORECASE)
 _TRAILING_MARKER_RE = re.compile(r"^(.*?)\s*((?:\[[a-z]{1,4}\d*\]\s*)+)$", re.IGNORECASE)
 _OLD_MARKERS = frozenset({"..", "...", ".", ":", "-", "\u2013", "\u2014", "*", "~", "n/a", "na"})
-_NUMBER_TEXT_RE = re.compile(_NUMBER_RE)
 
 
 def _parse_figure(raw: object) -> tuple[float | None, str | None, bool]:
@@ -442,8 +431,7 @@ def _parse_figure(raw: object) -> tuple[float | None, str | None, bool]:
     trailing = _TRAILING_MARKER_RE.match(text)
     if trailing:
         text, marker = trailing.group(1), trailing.group(2).replace(" ", "")
-    number = re.sub(r"[,\s]", "", text)
-    if not _NUMBER_TEXT_RE.match(number):
+    value = parse_decimal(text.strip())
+    if value is None:
         return None, None, False
-    value = float(number)
     return value, marker, True

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.errors import shapes
 from ingest.official.common import (
     TABLE_SUFFIXES,
     FileRejected,
@@ -21,7 +22,6 @@ from ingest.official.common import (
     _map_columns,
     _missing_headings_message,
     _number_exprs,
-    _quote_list,
     _resolve_column,
     _rule_chain,
     _strip_text,
@@ -106,13 +106,13 @@ def read_home_office_prc(path: Path | str) -> ParsedTable:
                 first = [clean_heading(v) for v in _grid_cell_rows(grid, 1)[0] if v]
                 raise FileRejected(
                     f"{path.name}: sheet '{sheet}' has no 'Financial Year' heading in its first "
-                    f"60 rows (its first row holds {_quote_list(first) or 'nothing'})."
+                    f"60 rows (its first row holds {shapes(first)})."
                 )
             blocks.append(_block_from_grid(grid, header, sheet))
         if not blocks:
             raise FileRejected(
                 f"{path.name}: no sheet holds a table with a 'Financial Year' heading; sheets "
-                f"found: {_quote_list(workbook.sheet_names)}. Year sheets are named like "
+                f"found: {shapes(workbook.sheet_names)}. Year sheets are named like "
                 "'2022-23'."
             )
 

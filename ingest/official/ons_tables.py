@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.errors import shapes
 from ingest.official.common import (
     _GSS_CODE_RE,
     WORKBOOK_SUFFIXES,
@@ -21,7 +22,6 @@ from ingest.official.common import (
     _grid_cell_rows,
     _parse_figure,
     _period_in_rows,
-    _quote_list,
     _row_error,
     _Workbook,
     area_type_for_code,
@@ -128,7 +128,7 @@ def read_ons_pfa_tables(path: Path | str) -> ParsedTable:
     if "p1" not in by_key:
         raise FileRejected(
             f"{path.name}: there is no sheet 'Table P1' (numbers of offences by police force "
-            f"area); sheets found: {_quote_list(workbook.sheet_names)}."
+            f"area); sheets found: {shapes(workbook.sheet_names)}."
         )
     tables = {by_key["p1"], by_key.get("p3")}
     fallback: list[tuple[date, str] | None] = []
@@ -188,7 +188,7 @@ def _ons_sheet(
         firsts = [clean_heading(next((c for c in r if c), "")) for r in rows[:12]]
         raise FileRejected(
             f"{name}: sheet '{sheet}' has no header row starting 'Area Code' in its first 60 "
-            f"rows; the first cells of its first rows are {_quote_list([f for f in firsts if f])}."
+            f"rows; the first cells of its first rows are {shapes(firsts)}."
         )
     period = _period_in_rows(rows[:header]) or fallback()
     if period is None:

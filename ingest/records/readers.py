@@ -126,25 +126,44 @@ def read_file(path: Path, source: str) -> ReadResult:
         raise FileRejected(
             f"{path.name}: no {actual.upper()} profile for source {source}.", rule="no_profile"
         )
-    problems, unreadable = [], []
+    unreadable, nearest = [], []
     for profile in candidates:
         try:
             header_cells, locate = _header(path, data, profile)
         except FileRejected as exc:
-            problems.append(str(exc))
             unreadable.append(exc)
             continue
         if locate is not None:
             return _read_with(path, data, profile, locate)
-        problems.append(f"profile {profile.name}: header cells not found")
+        nearest.append((profile, _missing_detect_columns(path, data, profile)))
     if len(unreadable) == len(candidates):  # e.g. a workbook cut short: say so, not "header"
         raise unreadable[0]
-    seen = "; ".join(problems)
+    # The profile whose identifying columns the file comes closest to; its names, never the
+    # file's header cells (which may hold anything).
+    profile, missing = min(nearest, key=lambda pm: (len(pm[1]), not pm[0].is_standard))
     raise FileRejected(
-        f"{path.name}: no profile of {source} matches this file's header ({seen}). "
-        "Check the required columns in SOURCES.md, or add a profile YAML for this export.",
+        f"{path.name}: no profile of {source} matches this file's header. Nearest is "
+        f"{profile.name}, whose required column(s) {', '.join(missing)} are missing in the "
+        f"first {HEADER_SEARCH_ROWS} rows. Check the required columns in SOURCES.md, or add a "
+        "profile YAML for this export.",
         rule="missing_required_columns",
     )
+
+
+def _missing_detect_columns(path: Path, data: bytes, profile: Profile) -> list[str]:
+    """The profile's identifying columns absent from the header row that has most of them."""
+    wanted = [_norm_header(c) for c in profile.detect]
+    if profile.format == "jsonl":
+        lines = decode(path, data, profile.encoding, strict=False).split("\n")
+        rows = [list(_flatten(r)) for r in map(_json_object, lines[:HEADER_SEARCH_ROWS]) if r]
+    else:
+        rows = _top_rows(path, data, profile)
+    best: set[str] = set()
+    for row in rows:
+        found = {_norm_header(c) for c in row} & set(wanted)
+        if len(found) > len(best):
+            best = found
+    return [c for c, key in zip(profile.detect, wanted, strict=True) if key not in best]
 
 
 # --- header location ---------------------------------------------------------------------

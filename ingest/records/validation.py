@@ -19,13 +19,15 @@ import polars as pl
 
 from ingest import areas, reference
 from ingest.areas import normalise_name_expr
-from ingest.errors import FileRejected, RowError
+from ingest.errors import FileRejected, RowError, value_shape
+from ingest.numbers import decimal_expr, integer_expr
 from ingest.records.contracts import Column, Contract
 from ingest.records.readers import Profile
 
 MAX_TEXT = 200
+# NUL and the other C0 controls but tab and line ends, and DEL: never part of a value.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 MAX_REF = 64
-SHOWN_VALUE_MAX = 4  # values this short are shown in quarantine (codes like 8X, 23, Q5)
 
 
 @dataclass
@@ -61,11 +63,6 @@ def _date(expr: pl.Expr, fmt: str) -> pl.Expr:
     )
 
 
-def _int(expr: pl.Expr) -> pl.Expr:
-    cleaned = expr.str.replace(r"\.0+$", "").str.replace_all(",", "")
-    return cleaned.cast(pl.Int64, strict=False)
-
-
 def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
     """The parsed value of a column (null where it does not parse)."""
     c = pl.col(column.name)
@@ -83,9 +80,9 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
             text.str.to_datetime(fmt, strict=False, time_unit="us") for text, fmt in formats
         )
     if kind == "int":
-        return _int(c)
+        return integer_expr(c)
     if kind == "decimal":
-        return c.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        return decimal_expr(c)
     if kind == "code":
         lookup = {_key(v): v for v in column.allowed}
         return _norm_code(c).replace_strict(lookup, default=None)
@@ -142,6 +139,15 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
             )
         if column.kind in ("identifier", "dob"):
             continue  # dropped at ingest; a bad date of birth only loses the age band
+        rules.append(
+            Rule(
+                column.name,
+                "control_character",
+                raw.str.contains(CONTROL_CHARACTERS),
+                "the value holds a control character such as NUL (U+0000), shown as \\xNN in "
+                "its shape; remove it and send the row again",
+            )
+        )
         limit = MAX_REF if column.kind == "ref" else MAX_TEXT
         rules.append(
             Rule(
@@ -263,19 +269,6 @@ def cross_rules(contract: Contract) -> list[Rule]:
     return [catalogue[name] for name in contract.cross_rules]
 
 
-def value_shape(value: str | None) -> str | None:
-    """Short codes as they are; anything longer only as its shape, e.g. 'Aaaa Aaaaa'."""
-    if value is None:
-        return None
-    if len(value) <= SHOWN_VALUE_MAX:
-        return value
-    shape = "".join(
-        "9" if ch.isdigit() else "A" if ch.isupper() else "a" if ch.isalpha() else ch
-        for ch in value[:24]
-    )
-    return shape + ("…" if len(value) > 24 else "")
-
-
 def check_required_columns(
     frame: pl.DataFrame, contract: Contract, profile: Profile, file_name: str
 ) -> None:
@@ -285,7 +278,7 @@ def check_required_columns(
         present = [c for c in frame.columns if not c.startswith("_")]
         raise FileRejected(
             f"{file_name}: required column(s) missing: {', '.join(missing)} "
-            f"(profile {profile.name}; columns found: {', '.join(present) or 'none'}).",
+            f"(profile {profile.name}; {len(present)} standard column(s) found).",
             rule="missing_required_columns",
         )
 
