@@ -24,6 +24,7 @@ SNIFF_BYTES = 8192
 # this share is UTF-16 or binary; fewer is a text file with a stray control character, which
 # is reported as a row error where it sits.
 BINARY_CONTROL_SHARE = 0.05
+BINARY_MIN_CONTROLS = 16  # a short file with one NUL is still text
 _CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
 
 KIND_LABEL = {
@@ -73,11 +74,13 @@ def sniff(path: Path, head: bytes) -> str:
         return "xls"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf16"
+    # UTF-16 without a BOM: every other byte of ASCII text is NUL, the others are not.
+    even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
+    if min(even, odd) == 0 and max(even, odd) > len(head) // 4:
+        return "utf16"
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if controls > BINARY_CONTROL_SHARE * len(head):
-        # UTF-16 without a BOM: every other byte of ASCII text is NUL, the others are not.
-        even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
-        return "utf16" if min(even, odd) == 0 and max(even, odd) > len(head) // 4 else "binary"
+    if controls > max(BINARY_MIN_CONTROLS, BINARY_CONTROL_SHARE * len(head)):
+        return "binary"
     if head.lstrip(UTF8_BOM + b" \r\n\t")[:1] in (b"{", b"["):
         return "jsonl"
     return "csv"

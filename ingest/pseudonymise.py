@@ -1,42 +1,24 @@
 """All of pseudonymisation: references become keyed hashes (linkage keeps working, no raw
 reference is ever stored), dates of birth become age bands, direct identifiers are dropped.
 
-HMAC-SHA256 with a secret key from STALKING_PSEUDONYMISATION_KEY, or a key file that the demo
-creates under the data directory (never in the repo). A reference is hashed together with its
-namespace (the force code), so the same number in two forces never links.
+HMAC-SHA256 with the secret key of ingest.keys (STALKING_PSEUDONYMISATION_KEY, or a key file
+under the data directory that only the demo creates; never in the repo). A reference is
+hashed together with its namespace (the force code), so the same number in two forces never
+links.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
-from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from ingest.keys import KEY_ENV, load_key  # noqa: F401 - the key's home is ingest.keys
 from ingest.records.contracts import AGE_BANDS, Contract
 
-KEY_ENV = "STALKING_PSEUDONYMISATION_KEY"
 HASH_HEX_CHARS = 32  # 128 bits: collisions are negligible at national volumes
-
-
-def load_key(key_file: Path, create: bool = True) -> bytes:
-    from_env = os.environ.get(KEY_ENV)
-    if from_env:
-        return from_env.encode()
-    if key_file.exists():
-        return key_file.read_text().strip().encode()
-    if not create:
-        raise RuntimeError(
-            f"No pseudonymisation key: set {KEY_ENV} or create {key_file} (make demo does)."
-        )
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    key_file.write_text(secrets.token_hex(32))
-    key_file.chmod(0o600)
-    return key_file.read_text().strip().encode()
 
 
 def _pads(key: bytes) -> tuple[bytes, bytes]:

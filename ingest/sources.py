@@ -40,12 +40,22 @@ class OfficialSuite:
 
 @dataclass(frozen=True)
 class Source:
+    """One source. The submission period key (what a resubmission replaces) is the values of
+    `scope` then of `period`, joined by '|', exactly as int_ingest__submission_periods keys
+    it: `scope` are columns naming who or where (the submitter first, if it is a column);
+    `period` are columns, or `financial_year:<date column>`, `fy_quarter:<date column>`,
+    `month:<datetime column>` derived from one."""
+
     name: str
     family: str  # "records" or "official"
     grain: str  # what one raw row is
     contract: Contract | None = None  # records: the national standard
     reader: str | None = None  # official: "module:function", imported when first used
     suite: OfficialSuite | None = None  # official: batch expectations
+    scope: tuple[str, ...] = ()
+    period: tuple[str, ...] = ()
+    submitter: str | None = None  # the scope column that names the submitter, if any
+    period_grain: str = "quarter"  # what a declared period is: quarter, month or edition
 
     @property
     def is_records(self) -> bool:
@@ -63,26 +73,56 @@ class Source:
 
 
 REGISTRY: tuple[Source, ...] = (
-    Source("force_crimes", "records", "one crime recorded by a force", contract=FORCE_CRIMES),
-    Source("force_spos", "records", "one Stalking Protection Order application", FORCE_SPOS),
+    Source(
+        "force_crimes",
+        "records",
+        "one crime recorded by a force",
+        FORCE_CRIMES,
+        scope=("force_code",),
+        period=("financial_year:recorded_date", "fy_quarter:recorded_date"),
+        submitter="force_code",
+    ),
+    Source(
+        "force_spos",
+        "records",
+        "one Stalking Protection Order application",
+        FORCE_SPOS,
+        scope=("force_code",),
+        period=("financial_year:application_date", "fy_quarter:application_date"),
+        submitter="force_code",
+    ),
     Source(
         "cps_returns",
         "records",
         "one force, quarter and offence act of CPS charging",
         CPS_RETURNS,
+        scope=("force_code",),
+        period=("financial_year", "fy_quarter"),
     ),
-    Source("helpline_contacts", "records", "one contact with the helpline", HELPLINE_CONTACTS),
+    Source(
+        "helpline_contacts",
+        "records",
+        "one contact with the helpline",
+        HELPLINE_CONTACTS,
+        period=("month:contact_datetime",),
+        period_grain="month",
+    ),
     Source(
         "advocacy_caseload",
         "records",
         "one advocacy service, force and month",
         ADVOCACY_CASELOAD,
+        scope=("service_name", "force_code"),
+        period=("month",),
+        submitter="service_name",
+        period_grain="month",
     ),
     Source(
         "home_office_prc",
         "official",
         "one force, quarter and offence of Home Office recorded crime",
         reader="ingest.official.home_office:read_home_office_prc",
+        period=("financial_year", "fy_quarter"),
         suite=OfficialSuite(
             not_null=("financial_year", "fy_quarter", "force_name", "offence_code"),
             in_set={"fy_quarter": ["Q1", "Q2", "Q3", "Q4"]},
@@ -94,6 +134,8 @@ REGISTRY: tuple[Source, ...] = (
         "official",
         "one area, period and offence group of the ONS PFA tables",
         reader="ingest.official.ons_tables:read_ons_pfa_tables",
+        period=("period_end",),
+        period_grain="edition",
         suite=OfficialSuite(
             not_null=("area_code", "area_name", "area_type", "period_end", "offence_group"),
             in_set={"area_type": AREA_TYPES},
@@ -104,6 +146,8 @@ REGISTRY: tuple[Source, ...] = (
         "official",
         "one area, rolling year and offence of the ONS rolling CSV",
         reader="ingest.official.ons_rolling:read_ons_pfa_rolling",
+        period=("period_end",),
+        period_grain="edition",
         suite=OfficialSuite(
             not_null=("period_end", "area_name", "area_type", "offence_group"),
             in_set={"area_type": AREA_TYPES},

@@ -28,7 +28,7 @@ class BatchCheck:
     source: str
     files: int  # submissions checked
     result: BatchResult | None  # None: nothing pending
-    quarantined: list[str] = field(default_factory=list)  # sha256 of files that failed alone
+    quarantined: list[str] = field(default_factory=list)  # record ids of files that failed alone
     unpinned_failure: bool = False  # a chunk failed but no single file did
 
     @property
@@ -66,7 +66,7 @@ def check_batch(source: str, paths: DataPaths, max_rows: int = CHECK_CHUNK_ROWS)
             (pl.col("validation") == "pending")
             & pl.col("status").is_in(["accepted", "partially_accepted"])
         )
-        .select("file_sha256", "rows_accepted")
+        .select("record_id", "rows_accepted")
     )
     if pending.is_empty():
         return BatchCheck(source, 0, None)

@@ -20,9 +20,8 @@ import numpy as np
 import polars as pl
 import yaml
 
+from ingest.readers import PROFILES_DIR  # the profiles the ingest reads: one home
 from synthetic.common import ForceTable, stream
-
-PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
 
 # Columns by kind, per source: how the generator formats them.
 DATE_COLUMNS = {

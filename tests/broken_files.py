@@ -64,7 +64,7 @@ class Expected:
 class Case:
     files: tuple[Expected, ...]
     later: Callable[[Path], None] | None = None  # a later arrival, ingested in a second run
-    later_changes_nothing: bool = False  # the second run must not touch raw/ or the ledger
+    later_changes_nothing: bool = False  # the second run adds ledger records, changes nothing
     never_recorded: tuple[str, ...] = ()  # file names that must get no ledger record
     secrets: tuple[str, ...] = field(default=())  # never under raw/, quarantine/, ledger/
 
@@ -433,7 +433,11 @@ def force_alias_odd_case(landing: Path, tag: int) -> Case:
     file = file_name(tag, "force_aliases")
     spellings = ["  kent   POLICE ", "devon & CORNWALL", "met police", "w15000001", "Cumbria"]
     codes = ["E23000032", "E23000035", "E23000001", "W15000001", "E23000002"]
-    rows = [crime(tag, n, force_code=s) for n, s in enumerate(spellings, start=1)]
+    # A quarter of its own: a file naming five forces must not replace other cases' Kent rows.
+    rows = [
+        crime(tag, n, force_code=s, recorded_date="2022-05-01")
+        for n, s in enumerate(spellings, start=1)
+    ]
     land(landing, "force_crimes", file, csv_text(rows))
 
     def check(raw):
@@ -909,7 +913,9 @@ def duplicate_rows(landing: Path, tag: int) -> Case:
 def duplicate_ref_in_other_case(landing: Path, tag: int) -> Case:
     """References are hashed case-insensitively, so they are compared that way too."""
     file = file_name(tag, "duplicate_ref_case")
-    rows = [crime(tag, 1), crime(tag, 1, crime_ref=f"xrefc{tag:03d}n1 ")]
+    # A quarter of its own: its one good row must not replace other cases' Kent quarter.
+    day = {"recorded_date": "2021-05-01"}
+    rows = [crime(tag, 1, **day), crime(tag, 1, crime_ref=f"xrefc{tag:03d}n1 ", **day)]
     land(landing, "force_crimes", file, csv_text(rows))
     return Case((partial("force_crimes", file, 2, {(3, "crime_ref", "duplicate_row")}),))
 
@@ -933,12 +939,9 @@ def same_file_twice(landing: Path, tag: int) -> Case:
     def later(landing: Path) -> None:
         land(landing, "force_crimes", copy, data, order=1)
 
-    return Case(
-        (accepted("force_crimes", file, 2),),
-        later=later,
-        later_changes_nothing=True,
-        never_recorded=(copy,),
-    )
+    # Every arrival is recorded: the copy as a duplicate of the first, changing nothing.
+    again = Expected("force_crimes", copy, "duplicate", 0, 0, message_has=("same bytes",))
+    return Case((accepted("force_crimes", file, 2), again), later=later, later_changes_nothing=True)
 
 
 @case
@@ -1197,3 +1200,154 @@ def unrecognised_header_names_missing_columns(landing: Path, tag: int) -> Case:
         ),
         secrets=("07700 900789",),
     )
+
+
+# --- issue 12: submissions that never lose data -----------------------------------------
+# Each case has a force and quarter of its own, so the cases do not meet in the one-run test.
+
+
+def declared(force: str, period: str, extracted: str, ext: str = "csv") -> str:
+    """The file-name convention: <source>_<submitter>_<period>_<extracted>."""
+    return f"force_crimes_{force}_{period}_{extracted}.{ext}"
+
+
+def crimes_of(tag: int, force: str, day: str, numbers: range) -> list[dict[str, str]]:
+    return [crime(tag, n, force_code=force, recorded_date=day) for n in numbers]
+
+
+@case
+def stray_row_in_a_declared_resend(landing: Path, tag: int) -> Case:
+    """Avon's resend carries one valid Surrey row: a row error, never Surrey's quarter."""
+    avon, surrey = "E23000036", "E23000031"
+    first = declared(avon, "2019-20_Q1", "2019-07-05")
+    other = f"force_crimes_{surrey}_2019-20_Q1_2019-07-05.csv"
+    resend = declared(avon, "2019-20_Q1", "2019-08-01")
+    land(landing, "force_crimes", first, csv_text(crimes_of(tag, avon, "2019-05-02", range(1, 4))))
+    land(
+        landing,
+        "force_crimes",
+        other,
+        csv_text(crimes_of(tag, surrey, "2019-05-03", range(4, 7))),
+        order=1,
+    )
+    stray = crime(tag, 9, force_code=surrey, recorded_date="2019-05-04")
+    rows = [*crimes_of(tag, avon, "2019-05-02", range(1, 5)), stray]  # one crime more
+    land(landing, "force_crimes", resend, csv_text(rows), order=2)
+    return Case(
+        (
+            accepted("force_crimes", first, 3),
+            accepted("force_crimes", other, 3),
+            partial("force_crimes", resend, 5, {(6, "force_code", "outside_declared_scope")}),
+        )
+    )
+
+
+@case
+def undeclared_file_cutting_a_quarter_is_held(landing: Path, tag: int) -> Case:
+    """One valid row in an undeclared file would cut Gwent's quarter from 4 rows to 1."""
+    gwent = "W15000002"
+    first = declared(gwent, "2019-20_Q2", "2019-10-05")
+    land(landing, "force_crimes", first, csv_text(crimes_of(tag, gwent, "2019-08-01", range(1, 5))))
+    small = file_name(tag, "one_row_fix")
+    land(
+        landing,
+        "force_crimes",
+        small,
+        csv_text(crimes_of(tag, gwent, "2019-08-02", range(9, 10))),
+        order=1,
+    )
+    held = Expected(
+        "force_crimes",
+        small,
+        "held",
+        1,
+        1,
+        raw_rows=(2,),  # kept aside in raw/, not used until confirmed
+        message_has=("held", "4 rows → 1", "python -m ingest.submissions confirm"),
+    )
+    return Case((accepted("force_crimes", first, 4), held))
+
+
+@case
+def older_extraction_is_stale(landing: Path, tag: int) -> Case:
+    """A re-send extracted earlier than the file in force changes nothing, however late it
+    arrives (its modification time is later here)."""
+    cheshire = "E23000006"
+    current = declared(cheshire, "2019-20_Q1", "2019-10-05")
+    older = declared(cheshire, "2019-20_Q1", "2019-09-01")
+    land(
+        landing,
+        "force_crimes",
+        current,
+        csv_text(crimes_of(tag, cheshire, "2019-06-01", range(1, 4))),
+    )
+    land(
+        landing,
+        "force_crimes",
+        older,
+        csv_text(crimes_of(tag, cheshire, "2019-06-02", range(1, 3))),
+        order=5,
+    )
+    stale = Expected("force_crimes", older, "stale", 2, 2, message_has=("stale", "2019-09-01"))
+    return Case((accepted("force_crimes", current, 3), stale))
+
+
+@case
+def declared_nil_return_zeroes_its_quarter(landing: Path, tag: int) -> Case:
+    dorset = "E23000039"
+    first = declared(dorset, "2019-20_Q3", "2020-01-05")
+    nil = declared(dorset, "2019-20_Q3", "2020-01-20")
+    land(
+        landing, "force_crimes", first, csv_text(crimes_of(tag, dorset, "2019-11-01", range(1, 3)))
+    )
+    land(landing, "force_crimes", nil, ",".join(CRIME_COLUMNS) + "\n", order=1)
+    zeroed = Expected(
+        "force_crimes",
+        nil,
+        "accepted",
+        0,
+        0,
+        message_has=("nil return", "1 period(s) now hold no rows"),
+    )
+    return Case((accepted("force_crimes", first, 2), zeroed))
+
+
+@case
+def identical_nil_returns_from_two_forces(landing: Path, tag: int) -> Case:
+    """Byte-identical header-only files from Durham and Cleveland: two submissions."""
+    header = ",".join(CRIME_COLUMNS) + "\n"
+    durham = declared("E23000008", "2019-20_Q4", "2020-04-03")
+    cleveland = declared("E23000013", "2019-20_Q4", "2020-04-03")
+    land(landing, "force_crimes", durham, header)
+    land(landing, "force_crimes", cleveland, header, order=1)
+    return Case(
+        (
+            Expected("force_crimes", durham, "accepted", 0, 0, message_has=("nil return",)),
+            Expected("force_crimes", cleveland, "accepted", 0, 0, message_has=("nil return",)),
+        )
+    )
+
+
+@case
+def symbolic_link_is_refused(landing: Path, tag: int) -> Case:
+    """A link to the system's password file: refused and recorded, its target never read."""
+    name = file_name(tag, "passwd_link")
+    (landing / "force_crimes").mkdir(parents=True, exist_ok=True)
+    (landing / "force_crimes" / name).symlink_to("/etc/passwd")
+    refused = Expected(
+        "force_crimes", name, "refused", 0, 0, message_has=("refused", "symbolic link")
+    )
+    return Case((refused,), secrets=("root:x:0:0", "/bin/bash"))
+
+
+@case
+def unfinished_files_wait(landing: Path, tag: int) -> Case:
+    """A `.part` upload and a file modified a moment ago are read on a later run, not now."""
+    part = file_name(tag, "upload") + ".part"
+    land(landing, "force_crimes", part, csv_text([crime(tag, 1)]))
+    fresh = landing / "force_crimes" / file_name(tag, "being_written")
+    fresh.write_text(csv_text([crime(tag, 2)])[:40])  # mtime now: still being written
+    ready = file_name(tag, "finished")
+    day = {"recorded_date": "2019-05-09", "force_code": "E23000037"}
+    land(landing, "force_crimes", ready, csv_text([crime(tag, 3, **day)]))
+    return Case((accepted("force_crimes", ready, 1),), never_recorded=(part, fresh.name))
