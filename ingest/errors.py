@@ -13,6 +13,9 @@ class FileRejected(Exception):
         super().__init__(message)
         self.rule = rule
 
+    def __reduce__(self):  # keeps the rule when raised in a reading worker process
+        return (type(self), (str(self), self.rule))
+
 
 @dataclass(frozen=True)
 class RowError:

@@ -25,7 +25,9 @@ import polars as pl
 
 from ingest import submissions
 from ingest.arrival import Landed, Refused, open_regular, scan
+from ingest.bounded import check_workbook, in_worker
 from ingest.errors import FileRejected, RowError
+from ingest.files import read_head, sniff
 from ingest.keys import checked_key
 from ingest.ledger import Ledger, LedgerRecord, atomic_write_parquet
 from ingest.lock import data_dir_lock
@@ -44,6 +46,7 @@ BATCH_ROWS = 400_000  # bounds memory; big enough that per-file overhead vanishe
 READ_THREADS = 2
 READ_AHEAD = 8
 KEY_COLUMNS = ["_period_key", "_submitter", "_period"]
+WORKBOOK_KINDS = ("xlsx", "ods", "xls", "damaged_zip")
 
 
 @dataclass
@@ -319,11 +322,19 @@ def _read(arrival: Arrival, entry: Source, ledger: Ledger) -> Arrival:
     path = arrival.landed.path
     try:
         ledger.archive(entry.name, arrival.sha, path)
+        workbook = sniff(path, read_head(path)) in WORKBOOK_KINDS
+        if workbook:  # checked before opening, then read where a crash ends only a worker
+            check_workbook(path)
         if entry.is_records:
-            arrival.read = read_file(path, entry.name)
+            if workbook:
+                arrival.read = in_worker(path, read_file, entry.name)
+            else:
+                arrival.read = read_file(path, entry.name)
             check_required_columns(
                 arrival.read.frame, entry.contract, arrival.read.profile, path.name
             )
+        elif workbook:
+            arrival.parsed = in_worker(path, parse_official, entry)
         else:
             arrival.parsed = parse_official(path, entry)
     except FileRejected as exc:

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1346,8 +1347,24 @@ def unfinished_files_wait(landing: Path, tag: int) -> Case:
     part = file_name(tag, "upload") + ".part"
     land(landing, "force_crimes", part, csv_text([crime(tag, 1)]))
     fresh = landing / "force_crimes" / file_name(tag, "being_written")
-    fresh.write_text(csv_text([crime(tag, 2)])[:40])  # mtime now: still being written
+    fresh.write_text(csv_text([crime(tag, 2)])[:40])
+    soon = time.time_ns() + 3600 * 10**9  # modified "just now" for the whole test
+    os.utime(fresh, ns=(soon, soon))
     ready = file_name(tag, "finished")
     day = {"recorded_date": "2019-05-09", "force_code": "E23000037"}
     land(landing, "force_crimes", ready, csv_text([crime(tag, 3, **day)]))
     return Case((accepted("force_crimes", ready, 1),), never_recorded=(part, fresh.name))
+
+
+@case
+def sparse_workbook_over_the_limit(landing: Path, tag: int) -> Case:
+    """A 1.5 KB workbook with cells at A1 and BXX100000 would make the reader ask for 6.4 GB
+    at once: refused before it is opened, and the run goes on."""
+    file = file_name(tag, "sparse", "xlsx")
+    book = openpyxl.Workbook()
+    book.active["A1"] = "force_code"
+    book.active["BXX100000"] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    land(landing, "force_crimes", file, out.getvalue())
+    return Case((whole_file_rejected("force_crimes", file, "over_size_limit", "100,000 rows"),))
