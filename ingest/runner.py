@@ -422,7 +422,9 @@ def _record(
     )
     errors = parsed.errors + scope_errors
     accepted = rows.height
-    rejected_rows = len({e.row_number for e in errors})
+    # Every row read is accepted or rejected (a rejected row may break several rules; in a
+    # published table each left-out figure is one row of the long table): the ledger balances.
+    rejected_rows = parsed.rows_read - accepted
     content = _content_hash(rows.drop(KEY_COLUMNS)) if accepted else None
     decision = None
     duplicate_of = None

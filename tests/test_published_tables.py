@@ -767,3 +767,41 @@ def test_synthetic_writer_with_no_counts(tmp_path):
         }
     )
     assert write_synthetic_published_tables(tmp_path, empty, seed=1) == []
+
+
+def test_older_editions_plus_signs_footnote_digits_and_padded_sheet_names(tmp_path):
+    """2018-2019 editions: '+' where a figure is not given, footnote numbers glued to the
+    headings, and sheet names with trailing spaces. Every row read is accounted for."""
+    old_p1 = [list(row) for row in P1_ROWS]
+    old_p1[4] = [
+        "Area Code1",
+        "Area Name2",
+        "Area type",
+        "Total recorded crime3",
+        "Homicide4",
+        "Stalking and harassment5",
+    ]
+    gwent_row = next(i for i, row in enumerate(old_p1) if row[:1] == ["W15000002"])
+    old_p1[gwent_row] = ["W15000002", "Gwent", "Police Force Area", 60_000, "+", "+"]
+    sheets = {
+        "Cover ": [["Police force area data tables, year ending March 2019"]],
+        "Table P1  ": old_p1,
+    }
+    table = read_ons_pfa_tables(_write_xlsx(tmp_path / "pfa-2019.xlsx", sheets))
+    assert table.errors == []
+    gwent = table.frame.filter(pl.col("area_code") == "W15000002")
+    assert gwent.filter(pl.col("offence_group") == "Homicide")["offences"].to_list() == [None]
+    assert gwent.filter(pl.col("offence_group") == "Homicide")["offences_marker"].to_list() == ["+"]
+    assert set(table.frame["offence_group"]) == {
+        "Total recorded crime",
+        "Homicide",
+        "Stalking and harassment",
+    }
+
+    headings = [f"{h}{n}" for n, h in enumerate(HO_HEADINGS, start=1)]  # 'Force Name3'
+    rows = [*HO_2024, ["2024/25", 4, "Kent", "Stalking", VAP, SH, "8Q", "+"]]
+    path = _write_xlsx(tmp_path / "prc-2019.xlsx", {"2024-25 ": [headings, *rows]})
+    ho = read_home_office_prc(path)
+    assert ho.errors == []
+    assert ho.frame.height == len(rows)
+    assert ho.frame.filter(pl.col("force_name") == "Kent")["offences"].to_list() == [None]

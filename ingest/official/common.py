@@ -148,7 +148,7 @@ def _find_header_index(
     for index, row in enumerate(rows):
         if index >= limit:
             break
-        keys = [normalise_name(cell) for cell in row]
+        keys = [heading_key(cell) for cell in row]
         if is_header(keys):
             return index
     return None
@@ -205,7 +205,7 @@ def _map_columns(
     headings: list[str], aliases: dict[str, tuple[str, ...]]
 ) -> tuple[dict[str, int], dict[str, str]]:
     """field -> column index, and field -> the heading as published; first alias wins."""
-    keys = [normalise_name(h) for h in headings]
+    keys = [heading_key(h) for h in headings]
     used: set[int] = set()
     found: dict[str, int] = {}
     for field, names in aliases.items():
@@ -417,7 +417,34 @@ def _period_in_rows(rows: Iterable[Sequence[object]]) -> tuple[date, str] | None
 _GSS_CODE_RE = re.compile(r"^[A-Z]\d{8}$")
 _MARKER_RE = re.compile(r"^(?:\[[a-z]{1,4}\d*\]\s*)+$", re.IGNORECASE)
 _TRAILING_MARKER_RE = re.compile(r"^(.*?)\s*((?:\[[a-z]{1,4}\d*\]\s*)+)$", re.IGNORECASE)
-_OLD_MARKERS = frozenset({"..", "...", ".", ":", "-", "\u2013", "\u2014", "*", "~", "n/a", "na"})
+# The shorthand of past editions for a figure not given ('+' in 2018-2019 PFA tables).
+_OLD_MARKERS = frozenset(
+    {"..", "...", ".", ":", "-", "+", "\u2013", "\u2014", "*", "~", "n/a", "na"}
+)
+
+
+def is_shorthand(column: str) -> pl.Expr:
+    """A cell holding a GSS marker ([x], [c]...) or an older edition's shorthand, not a
+    figure: the figure is not published, which is not an error."""
+    text = pl.col(column).str.strip_chars()
+    return text.str.contains("(?i)" + _MARKER_RE.pattern).fill_null(
+        False
+    ) | text.str.to_lowercase().is_in(list(_OLD_MARKERS)).fill_null(False)
+
+
+_FOOTNOTE_RE = re.compile(r"(?<=[a-z]{3})\d{1,2}$")
+_FOOTNOTE_LABEL_RE = re.compile(r"(?<=[A-Za-z]{3})\d{1,2}$")
+
+
+def heading_label(value: object) -> str:
+    """A heading as a person reads it, without a footnote number glued to its last word."""
+    return _FOOTNOTE_LABEL_RE.sub("", clean_heading(value))
+
+
+def heading_key(value: object) -> str:
+    """A heading's matching key, with a footnote number glued to its last word dropped
+    ('Offences1', 'Area Name 2' stays as it is): older editions number their notes so."""
+    return _FOOTNOTE_RE.sub("", normalise_name(value))
 
 
 def _parse_figure(raw: object) -> tuple[float | None, str | None, bool]:

@@ -28,6 +28,7 @@ from ingest.official.common import (
     _Workbook,
     check_table_file,
     clean_heading,
+    is_shorthand,
     normalise_name,
 )
 
@@ -178,6 +179,7 @@ def _ho_block(block: _Block, name: str) -> tuple[pl.DataFrame, list[RowError], b
         offences.alias("_offences"),
         is_number.alias("_is_number"),
         is_whole.alias("_is_whole"),
+        is_shorthand("offences").alias("_shorthand"),
     )
     checks = [
         (pl.col("force_name").is_null(), "missing_value", heading["force_name"], "force_name"),
@@ -209,9 +211,24 @@ def _ho_block(block: _Block, name: str) -> tuple[pl.DataFrame, list[RowError], b
             "offence_code",
         ),
         (pl.col("offences").is_null(), "missing_value", heading["offences"], "offences"),
-        (~pl.col("_is_number"), "not_a_number", heading["offences"], "offences"),
-        (~pl.col("_is_whole"), "not_an_integer", heading["offences"], "offences"),
-        (pl.col("_offences").is_null(), "not_an_integer", heading["offences"], "offences"),
+        (
+            ~pl.col("_is_number") & ~pl.col("_shorthand"),
+            "not_a_number",
+            heading["offences"],
+            "offences",
+        ),
+        (
+            ~pl.col("_is_whole") & ~pl.col("_shorthand"),
+            "not_an_integer",
+            heading["offences"],
+            "offences",
+        ),
+        (
+            pl.col("_offences").is_null() & ~pl.col("_shorthand"),
+            "not_an_integer",
+            heading["offences"],
+            "offences",
+        ),
     ]
     frame = frame.with_columns(_rule_chain(checks))
     errors = _collect_errors(frame, name)

@@ -28,6 +28,8 @@ from ingest.official.common import (
     check_table_file,
     clean_heading,
     force_codes,
+    heading_key,
+    heading_label,
     normalise_name,
     resolve_force_name,
 )
@@ -197,7 +199,7 @@ def _ons_sheet(
             f"sheet '{sheet}' nor on the cover sheet."
         )
     headings = [_cell_text(v) for v in rows[header]]
-    keys = [normalise_name(h) for h in headings]
+    keys = [heading_key(h) for h in headings]
     code_col = next(i for i, k in enumerate(keys) if k in _AREA_CODE_HEADINGS)
     name_col = next(
         (i for alias in _AREA_NAME_HEADINGS for i, k in enumerate(keys) if k == alias),
@@ -222,7 +224,7 @@ def _ons_sheet(
     groups: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
     for i in group_cols:
-        label = clean_heading(headings[i])
+        label = heading_label(headings[i])
         if measure == "rate":
             label = _rate_label(label)
         key = _group_key(label) or normalise_name(label)
