@@ -29,3 +29,10 @@ def offence_codes() -> frozenset[str]:
 def subcode_to_offence() -> dict[str, str]:
     frame = pl.read_csv(SEEDS_DIR / "ref_offence_subcodes.csv", infer_schema=False)
     return dict(zip(frame["offence_subcode"], frame["offence_code"], strict=True))
+
+
+@lru_cache(maxsize=1)
+def service_lookup() -> dict[str, str]:
+    """Registered advocacy services (seed ref_services), normalised name → registered name."""
+    frame = pl.read_csv(SEEDS_DIR / "ref_services.csv", infer_schema=False)
+    return {normalise_name(name): name for name in frame["service_name"].to_list()}

@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 
 from ingest.pseudonymise import KEY_ENV, keyed_hash
+from ingest.settings import SEEDS_DIR
 
 TODAY = dt.date(2025, 1, 15)  # the `today` every case is ingested with
 EPOCH_NS = 1_735_689_600 * 10**9  # 2025-01-01: files get mtimes from here, in arrival order
@@ -109,6 +111,9 @@ def crime(tag: int, n: int, **changes: str) -> dict[str, str]:
 
 
 CRIME_COLUMNS = list(crime(0, 0))  # the national standard's column order
+SERVICES = sorted(
+    pl.read_csv(SEEDS_DIR / "ref_services.csv", infer_schema=False)["service_name"].to_list()
+)
 
 
 def spo(tag: int, n: int, **changes: str) -> dict[str, str]:
@@ -160,7 +165,7 @@ def helpline(tag: int, n: int, **changes: str) -> dict[str, str]:
 
 def advocacy(tag: int, n: int, **changes: str) -> dict[str, str]:
     row = {
-        "service_name": f"Test Advocacy Service {tag:03d}",
+        "service_name": SERVICES[tag % len(SERVICES)],  # from the (synthetic) register
         "month": f"2024-{n:02d}",
         "force_code": "E23000032",
         "referrals_received": "5",
@@ -587,18 +592,41 @@ def cps_published_xlsx(landing: Path, tag: int) -> Case:
 
 @case
 def formula_in_text(landing: Path, tag: int) -> Case:
-    """Formula-like text is stored as plain text (exports neutralise it on write)."""
+    """Formula-like text where a registered name belongs is not a service: the row is
+    quarantined by the value's shape (and never written back out as a live formula)."""
     file = file_name(tag, "formula")
     formula = '=HYPERLINK("http://x","click")'
     rows = [advocacy(tag, 1, service_name=formula), advocacy(tag, 2)]
     land(landing, "advocacy_caseload", file, csv_text(rows))
+    return Case(
+        (partial("advocacy_caseload", file, 2, {(2, "service_name", "unknown_service")}),),
+        secrets=("HYPERLINK",),
+    )
+
+
+@case
+def personal_data_typed_into_service_name(landing: Path, tag: int) -> Case:
+    """A name, date of birth, phone and e-mail in `service_name` never pass ingest."""
+    file = file_name(tag, "service_free_text")
+    text = "Jane Doe-Smithson dob 01/02/1980 07700 900321 jane.smithson@example.org"
+    rows = [advocacy(tag, 1), advocacy(tag, 2, service_name=text)]
+    land(landing, "advocacy_caseload", file, csv_text(rows))
 
     def check(raw):
-        raw = raw.sort("_row_number")
-        assert raw.schema["service_name"] == raw.schema["month"]  # both plain text (String)
-        assert raw["service_name"].to_list()[0] == formula
+        assert raw["service_name"].to_list() == [SERVICES[tag % len(SERVICES)]]
 
-    return Case((accepted("advocacy_caseload", file, 2, check_raw=check),))
+    return Case(
+        (
+            partial(
+                "advocacy_caseload",
+                file,
+                2,
+                {(3, "service_name", "unknown_service")},
+                check_raw=check,
+            ),
+        ),
+        secrets=("Doe-Smithson", "07700 900321", "jane.smithson", "01/02/1980"),
+    )
 
 
 # --- row errors --------------------------------------------------------------------------
@@ -846,14 +874,15 @@ def oversized_ref(landing: Path, tag: int) -> Case:
 
 @case
 def oversized_text(landing: Path, tag: int) -> Case:
-    built = _one_bad_row(
-        landing,
-        tag,
-        "advocacy_caseload",
-        {"service_name": "Longwinded Service " + "blah " * 20_000},
-        ("service_name", "value_too_long"),
+    """Too long, and (so) not a registered service: both rules named, the row quarantined."""
+    file = file_name(tag, "value_too_long")
+    bad = {"service_name": "Longwinded Service " + "blah " * 20_000}
+    rows = [advocacy(tag, 1), advocacy(tag, 2, **bad), advocacy(tag, 3)]
+    land(landing, "advocacy_caseload", file, csv_text(rows))
+    rules = {(3, "service_name", "value_too_long"), (3, "service_name", "unknown_service")}
+    return Case(
+        (partial("advocacy_caseload", file, 3, rules),), secrets=("Longwinded", "blah blah")
     )
-    return Case(built.files, secrets=("Longwinded", "blah blah"))
 
 
 @case

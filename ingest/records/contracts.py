@@ -18,7 +18,7 @@ AGE_BANDS = ("0-15", "16-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65-7
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, code, force, date, datetime, int, decimal, fin_year, month, list,
+    kind: str  # text, code, force, service, date, datetime, int, decimal, fin_year, month, list,
     #            ref (pseudonymised), identifier (dropped), dob (-> age band, dropped)
     required: bool = True
     allowed: tuple[str, ...] = ()
@@ -143,7 +143,7 @@ HELPLINE_CONTACTS = Contract(
 ADVOCACY_CASELOAD = Contract(
     source="advocacy_caseload",
     columns=(
-        Column("service_name", "text"),
+        Column("service_name", "service"),  # from the register: never free text
         Column("month", "month"),
         Column("force_code", "force"),
         Column("referrals_received", "int", minimum=0),

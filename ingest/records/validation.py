@@ -88,6 +88,8 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
         return _norm_code(c).replace_strict(lookup, default=None)
     if kind == "force":
         return areas.force_code_expr(c)
+    if kind == "service":
+        return normalise_name_expr(c).replace_strict(reference.service_lookup(), default=None)
     if kind == "region":
         return normalise_name_expr(c).replace_strict(areas.region_lookup(), default=None)
     if kind == "cps_area":
@@ -181,6 +183,10 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
             ),
             "force": ("unknown_force", "use an ONS PFA code (E23…/W15…) or a force name"),
             "region": ("unknown_region", "use an ONS region name or code"),
+            "service": (
+                "unknown_service",
+                "use the service's name as in the register dbt_project/seeds/ref_services.csv",
+            ),
             "cps_area": ("unknown_cps_area", "use one of the 14 CPS Areas"),
             "offence": ("unknown_offence_code", "use a code from the offence reference"),
             "fin_year": ("invalid_financial_year", "use the form 2024/25"),
