@@ -25,6 +25,8 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, data_dir: DataDirResource):
         run = ingest_source(source, data_dir.paths)
+        for warning in run.warnings:  # held, stale, refused, quarantined files: the run log
+            context.log.warning(warning)
         context.log.info(
             f"{source}: {run.files_seen} files seen, {run.files_skipped} already known, "
             f"statuses {run.statuses}, {run.rows_accepted} rows accepted, "
@@ -38,6 +40,7 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
                 "rows_accepted": run.rows_accepted,
                 "rows_rejected": run.rows_rejected,
                 "statuses": dg.MetadataValue.json(run.statuses),
+                "files_waiting": dg.MetadataValue.json(run.files_waiting),
                 "seconds": round(run.seconds, 2),
             }
         )
