@@ -116,6 +116,8 @@ def rekey(paths: DataPaths) -> Path:
             if archived.exists() and not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(archived, target)
+                # Its old modification time: the extraction date of an undeclared file.
+                os.utime(target, ns=(record["file_mtime_ns"], record["file_mtime_ns"]))
                 restored += 1
         for folder in (paths.ledger, paths.raw, paths.quarantine):
             if folder.exists():

@@ -55,3 +55,20 @@ def test_only_the_create_command_makes_a_key(tmp_path, monkeypatch, capsys):
         create(paths)
     assert main(["fingerprint"]) == 0
     assert fingerprint(paths.key_file.read_text().strip().encode()) in capsys.readouterr().out
+
+
+def test_rekey_rebuilds_every_submission_under_the_new_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("STALKING_DATA_DIR", str(tmp_path))
+    paths = DataPaths(tmp_path)
+    land(paths)
+    monkeypatch.setenv("STALKING_PSEUDONYMISATION_KEY", "old")
+    ingest_source("force_crimes", paths)
+    (paths.landing / "force_crimes" / "crimes.csv").unlink()  # landing is emptied by hand
+    monkeypatch.setenv("STALKING_PSEUDONYMISATION_KEY", "new")
+    assert main(["rekey"]) == 2  # asks for --yes first
+    assert main(["rekey", "--yes"]) == 0
+    assert (paths.landing / "force_crimes" / "crimes.csv").read_text() == CSV
+    run = ingest_source("force_crimes", paths)
+    assert run.statuses == {"accepted": 1}
+    assert checked_key(paths)[1] == fingerprint(b"new")
+    assert list(tmp_path.glob("rekeyed-*/ledger/*.parquet"))
