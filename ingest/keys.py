@@ -1,6 +1,6 @@
 """The pseudonymisation key: where it comes from, its fingerprint, and the commands around it.
 
-    python -m ingest.keys create        # demo only: a new random key file under the data dir
+    python -m ingest.keys create [--if-missing]  # demo only: a random key file in the data dir
     python -m ingest.keys fingerprint   # the current key's fingerprint and the ledger's
     python -m ingest.keys rekey --yes   # rebuild every submission under a new key
 
@@ -131,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m ingest.keys", description=__doc__.split("\n\n")[0]
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("create", help="demo only: create a random key file in the data dir")
+    create_parser = commands.add_parser("create", help="demo only: a random key file")
+    create_parser.add_argument(
+        "--if-missing", action="store_true", help="do nothing if a key is already set"
+    )
     commands.add_parser("fingerprint", help="show the key's fingerprint and the ledger's")
     rekey_parser = commands.add_parser("rekey", help="rebuild every submission under a new key")
     rekey_parser.add_argument("--yes", action="store_true", help="really do it")
@@ -139,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = data_paths()
     try:
         if args.command == "create":
+            if args.if_missing and (os.environ.get(KEY_ENV) or paths.key_file.exists()):
+                print(f"a key is set already (fingerprint {fingerprint(load_key(paths.key_file))})")
+                return 0
             print(f"created {paths.key_file} (fingerprint {create(paths)})")
         elif args.command == "fingerprint":
             print(f"key: {fingerprint(load_key(paths.key_file))}")

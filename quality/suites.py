@@ -12,6 +12,7 @@ from great_expectations import expectations as gxe
 
 from ingest.pseudonymise import HASH_HEX_CHARS
 from ingest.records.contracts import AGE_BANDS
+from ingest.reference import service_lookup
 from ingest.sources import REGISTRY, source
 
 HASH_PATTERN = rf"^[0-9a-f]{{{HASH_HEX_CHARS}}}$"
@@ -60,6 +61,12 @@ def record_suite(name: str) -> gx.ExpectationSuite:
             suite.add_expectation(
                 gxe.ExpectColumnValuesToBeBetween(
                     column=name, min_value=column.minimum, max_value=column.maximum
+                )
+            )
+        if column.kind == "service":  # the register, never free text
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name, value_set=sorted(set(service_lookup().values()))
                 )
             )
         if column.kind == "force":
