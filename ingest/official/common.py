@@ -25,7 +25,7 @@ from ingest.areas import (  # noqa: F401 - the readers import area helpers from 
     resolve_force_name,
 )
 from ingest.errors import FileRejected, RowError, shapes, value_shape
-from ingest.files import check_table_file, clean_heading, decode_any  # noqa: F401
+from ingest.files import check_table_file, clean_heading, decode_any, find_header  # noqa: F401
 from ingest.numbers import decimal_expr, integer_expr, parse_decimal
 
 WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".xls": "xls"}
@@ -145,13 +145,8 @@ def _block_from_grid(grid: pl.DataFrame, header_index: int, sheet: str | None) -
 def _find_header_index(
     rows: Iterable[Sequence[object]], is_header: Callable[[list[str]], bool], limit: int = 60
 ) -> int | None:
-    for index, row in enumerate(rows):
-        if index >= limit:
-            break
-        keys = [heading_key(cell) for cell in row]
-        if is_header(keys):
-            return index
-    return None
+    """The header row among the top `limit`: the first whose heading keys `is_header` accepts."""
+    return find_header(rows, lambda row: is_header([heading_key(c) for c in row]), limit)
 
 
 def _grid_cell_rows(grid: pl.DataFrame, limit: int = 60) -> list[tuple]:

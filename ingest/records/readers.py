@@ -19,7 +19,7 @@ import polars as pl
 import yaml
 
 from ingest.errors import FileRejected, RowError
-from ingest.files import KIND_LABEL, SNIFF_BYTES, decode, sniff
+from ingest.files import KIND_LABEL, SNIFF_BYTES, decode, find_header, sniff
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"  # data, shared with synthetic/
 HEADER_SEARCH_ROWS = 30
@@ -193,11 +193,13 @@ def _header(path: Path, data: bytes, profile: Profile) -> tuple[list[str], int |
         return [], None
     rows = _top_rows(path, data, profile)
     fixed = profile.header_row
-    candidates = range(len(rows)) if fixed == "auto" else [int(fixed) - 1]
-    for index in candidates:
-        if index < len(rows) and wanted <= {_norm_header(c) for c in rows[index]}:
-            return [str(c) for c in rows[index]], index
-    return [], None
+    if fixed != "auto":  # a fixed header row: only that one
+        rows = [rows[int(fixed) - 1]] if int(fixed) - 1 < len(rows) else []
+    index = find_header(rows, lambda row: wanted <= {_norm_header(c) for c in row}, len(rows))
+    if index is None:
+        return [], None
+    header_index = index if fixed == "auto" else int(fixed) - 1
+    return [str(c) for c in rows[index]], header_index
 
 
 def _top_rows(path: Path, data: bytes, profile: Profile) -> list[list[object]]:
