@@ -3,8 +3,9 @@
 - Symbolic links and special files (FIFOs, sockets, devices) are never read or followed;
   each is refused and recorded in the ledger (by its path, never its target's bytes).
 - A file still being written waits for the next run: a name ending `.part` (write as
-  `name.csv.part`, rename to `name.csv` when complete), or a modification time less than
-  `STABLE_SECONDS` old (the writer may still be appending).
+  `name.csv.part`, rename to `name.csv` when complete), or one modified in the last
+  `STABLE_SECONDS` whose size or modification time changes while the run watches it for
+  `SETTLE_SECONDS` (a writer still appending).
 - Hidden files, Office lock files (`~$…`) and sidecar manifests (`*.manifest.json`, read
   with the file they describe) are not submissions.
 """
@@ -19,7 +20,8 @@ from pathlib import Path
 
 PART_SUFFIX = ".part"
 MANIFEST_SUFFIX = ".manifest.json"
-STABLE_SECONDS = 5.0
+STABLE_SECONDS = 5.0  # older than this: finished
+SETTLE_SECONDS = 1.0  # a recent file must stay unchanged this long to be read now
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,12 @@ def _is_submission_name(name: str) -> bool:
 
 
 def scan(
-    folder: Path, landing: Path, now_ns: int | None = None
+    folder: Path, landing: Path, now_ns: int | None = None, settle_seconds: float = SETTLE_SECONDS
 ) -> tuple[list[Landed], list[Refused], list[str]]:
     """(ready files in arrival order, refused entries, files still being written)."""
     now_ns = time.time_ns() if now_ns is None else now_ns
     ready: list[Landed] = []
+    settling: list[Landed] = []  # modified a moment ago: watched for a second
     refused: list[Refused] = []
     waiting: list[str] = []
     if not folder.exists():
@@ -86,10 +89,24 @@ def scan(
                     )
                 )
                 continue
-            if name.endswith(PART_SUFFIX) or now_ns - info.st_mtime_ns < STABLE_SECONDS * 1e9:
+            if name.endswith(PART_SUFFIX):
                 waiting.append(relative)
                 continue
-            ready.append(Landed(path, relative, info.st_size, info.st_mtime_ns))
+            landed = Landed(path, relative, info.st_size, info.st_mtime_ns)
+            recent = now_ns - info.st_mtime_ns < STABLE_SECONDS * 1e9
+            (settling if recent else ready).append(landed)
+    if settling:
+        time.sleep(settle_seconds)
+        for landed in settling:
+            try:
+                info = landed.path.lstat()
+            except OSError:
+                continue
+            unchanged = (info.st_size, info.st_mtime_ns) == (landed.size, landed.mtime_ns)
+            if unchanged and stat_mode.S_ISREG(info.st_mode):
+                ready.append(landed)
+            else:
+                waiting.append(landed.relative)
     # Arrival order decides only the order of reading; which submission is in force is
     # decided by extraction date (ingest.submissions). The path breaks ties.
     ready.sort(key=lambda f: (f.mtime_ns, f.relative))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 from ingest.arrival import STABLE_SECONDS, scan
@@ -24,7 +25,6 @@ def test_links_specials_part_files_and_fresh_files(tmp_path):
     write(folder / "a.csv", mtime_ns=OLD + 20)
     write(folder / "sub" / "c.csv", mtime_ns=OLD + 5)
     write(folder / "upload.csv.part")
-    write(folder / "fresh.csv", mtime_ns=time.time_ns())
     write(folder / "a.csv.manifest.json", "{}")
     write(folder / ".hidden.csv")
     (folder / "passwd.csv").symlink_to("/etc/passwd")
@@ -42,12 +42,34 @@ def test_links_specials_part_files_and_fresh_files(tmp_path):
         "force_crimes/pipe.csv",
     }
     assert all("link" in r.reason or "regular" in r.reason for r in refused)
-    assert sorted(waiting) == ["force_crimes/fresh.csv", "force_crimes/upload.csv.part"]
+    assert waiting == ["force_crimes/upload.csv.part"]
 
 
-def test_a_file_is_ready_once_it_has_been_still_long_enough(tmp_path):
+def test_a_file_just_written_is_read_once_it_holds_still(tmp_path):
     landing = tmp_path / "landing"
     path = write(landing / "s" / "f.csv", mtime_ns=time.time_ns())
-    assert scan(landing / "s", landing)[0] == []
+    ready, _, waiting = scan(landing / "s", landing)
+    assert [f.path for f in ready] == [path] and waiting == []
+
+
+def test_a_file_still_growing_waits_for_the_next_run(tmp_path):
+    landing = tmp_path / "landing"
+    path = write(landing / "s" / "growing.csv", "a,b\n", mtime_ns=time.time_ns())
+    stop = threading.Event()
+
+    def append() -> None:
+        while not stop.is_set():
+            with path.open("a") as handle:
+                handle.write("1,2\n")
+            time.sleep(0.05)
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    try:
+        ready, _, waiting = scan(landing / "s", landing, settle_seconds=0.5)
+    finally:
+        stop.set()
+        writer.join()
+    assert ready == [] and waiting == ["s/growing.csv"]
     later = time.time_ns() + int(STABLE_SECONDS * 1e9) + 1
     assert [f.path for f in scan(landing / "s", landing, now_ns=later)[0]] == [path]
