@@ -1,4 +1,5 @@
-"""Offence reference facts for ingest, read from the dbt seeds (one copy of each fact)."""
+"""Reference facts for ingest other than areas (offences, the service register), read from the
+dbt seeds: one copy of each fact in the repo."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from functools import lru_cache
 import polars as pl
 
 # Area names and codes have one home, ingest.areas; re-exported for existing callers.
-from ingest.areas import (  # noqa: E402, F401
+from ingest.areas import (  # noqa: F401
     NON_FORCE_BODIES,
     cps_area_lookup,
     force_lookup,
