@@ -111,9 +111,3 @@ def scan(
     # decided by extraction date (ingest.submissions). The path breaks ties.
     ready.sort(key=lambda f: (f.mtime_ns, f.relative))
     return ready, refused, waiting
-
-
-def open_regular(path: Path):
-    """Open for reading without following a link swapped in after the scan."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    return os.fdopen(fd, "rb")

@@ -175,9 +175,14 @@ def find_header(
 # --- bytes ---------------------------------------------------------------------------------
 
 
+def open_regular(path: Path):
+    """Open for reading without following a link (one swapped in after the scan)."""
+    return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

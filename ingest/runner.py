@@ -24,12 +24,12 @@ from pathlib import Path
 import polars as pl
 
 from ingest import submissions
-from ingest.arrival import Landed, Refused, open_regular, scan
+from ingest.arrival import Landed, Refused, scan
 from ingest.bounded import check_workbook, in_worker
 from ingest.errors import FileRejected, RowError
-from ingest.files import read_head, sniff
+from ingest.files import atomic_write_parquet, read_head, sha256_file, sniff
 from ingest.keys import checked_key
-from ingest.ledger import Ledger, LedgerRecord, atomic_write_parquet
+from ingest.ledger import Ledger, LedgerRecord
 from ingest.lock import data_dir_lock
 from ingest.records.batch import Parsed, parse_batch
 from ingest.records.batch import empty_raw as _empty_raw
@@ -101,14 +101,6 @@ def _content_hash(rows: pl.DataFrame) -> str:
     """Order-independent fingerprint of the accepted rows (to spot re-exported duplicates)."""
     row_hashes = rows.drop("_row_number", strict=False).hash_rows(seed=0).sort()
     return hashlib.sha256(row_hashes.to_numpy().tobytes()).hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open_regular(path) as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _remove_orphans(paths: DataPaths, source: str, known: set[str]) -> None:
@@ -189,7 +181,7 @@ def _ingest_source(entry: Source, paths: DataPaths, today: dt.date) -> SourceRun
             run.files_skipped += 1
             continue
         try:
-            sha = _sha256(landed.path)
+            sha = sha256_file(landed.path)
         except OSError as exc:  # vanished, or a link swapped in: try again next run
             log.warning("cannot read %s now (%s); it stays in landing/", landed.path, exc)
             continue
