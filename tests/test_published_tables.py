@@ -805,3 +805,28 @@ def test_older_editions_plus_signs_footnote_digits_and_padded_sheet_names(tmp_pa
     assert ho.errors == []
     assert ho.frame.height == len(rows)
     assert ho.frame.filter(pl.col("force_name") == "Kent")["offences"].to_list() == [None]
+
+
+def test_real_rolling_csv_through_the_ingest_balances(tmp_path, monkeypatch):
+    if not REAL_ROLLING.is_file():
+        pytest.skip(f"real data not present at {REAL_ROLLING} (shared/realdata is not in a clone)")
+    import shutil
+
+    from ingest.ledger import Ledger
+    from ingest.runner import ingest_source
+    from ingest.settings import DataPaths
+
+    monkeypatch.setenv("STALKING_PSEUDONYMISATION_KEY", "k")
+    paths = DataPaths(tmp_path).ensure()
+    shutil.copy2(REAL_ROLLING, paths.landing / "ons_pfa_rolling" / REAL_ROLLING.name)
+    run = ingest_source("ons_pfa_rolling", paths)
+    assert run.statuses == {"accepted": 1}
+    (record,) = Ledger(paths.ledger, paths.quarantine, paths.archive).records().to_dicts()
+    assert (record["rows_read"], record["rows_accepted"], record["rows_rejected"]) == (
+        46_469,
+        46_469,
+        0,
+    )
+    periods = {p["period_key"] for p in record["periods"]}
+    # One period key per rolling year published (yearly to 2007, then quarterly to 2018).
+    assert len(periods) == 52 and {"2003-03-31", "2018-12-31"} <= periods
