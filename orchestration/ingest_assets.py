@@ -2,8 +2,9 @@
 
 Why per source, not dynamic partitions per file: a national quarter is ~700 files; a
 partition per file would mean ~700 Dagster steps and their overhead, while the ledger already
-makes every file idempotent (its SHA-256 is its identity). The ingest asset takes whatever new
-files landed; the check validates exactly that batch (ledger validation = pending).
+makes every file idempotent (one record per arrival, its bytes known by SHA-256). The ingest
+asset takes whatever new files landed; the check validates exactly that batch (ledger
+validation = pending) by the policy in quality.batch_check.
 """
 
 import dagster as dg
