@@ -4,11 +4,11 @@ One small Parquet record per arrival under ledger/<record_id>.parquet, written l
 atomically, so it is the commit marker of a submission: raw data without a ledger record is
 an interrupted ingest and is removed on the next run (under the data-dir lock, so never
 another run's). `record_id` is the file's SHA-256 for the first arrival of those bytes; a
-later arrival of the same bytes gets `<sha256>-<12 hex of its path>` (a duplicate, pointing
-to the first with `duplicate_of`, or, under another declared identity, a submission of its
-own). Links and special files are recorded too (status `refused`), by path only.
-Quarantine holds error records only, never a file's bytes or an identifier's value; the
-original bytes stay in the restricted archive.
+later arrival of the same bytes gets `<sha256>-<12 hex of its path and modification time>`
+(a duplicate, pointing to the first with `duplicate_of`, or, under another declared
+identity, a submission of its own). Links and special files are recorded too (status
+`refused`), by path only. Quarantine holds error records only, never a file's bytes or an
+identifier's value; the original bytes stay in the restricted archive.
 """
 
 from __future__ import annotations

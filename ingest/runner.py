@@ -241,7 +241,7 @@ def _arrival(
     record_id, duplicate_of = sha, None
     if sha in first_by_sha:
         first_id, first_submitter, first_declared = first_by_sha[sha]
-        record_id = f"{sha}-{_path_id(landed.relative)}"
+        record_id = f"{sha}-{_path_id(f'{landed.relative}|{landed.mtime_ns}')}"
         if (first_submitter, first_declared) == (ident.submitter, declared):
             duplicate_of = first_id  # the same bytes, the same submission: changes nothing
     base = dict(
