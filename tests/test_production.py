@@ -209,9 +209,9 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
     clean_dir = tmp_path / "clean"
     shutil.copytree(data_dir / "landing", clean_dir / "landing")
     run_pipeline(clean_dir)
-    assert published_fingerprint(
-        clean_dir / "serving" / "public.duckdb"
-    ) == published_fingerprint(paths.serving_db)
+    assert published_fingerprint(clean_dir / "serving" / "public.duckdb") == published_fingerprint(
+        paths.serving_db
+    )
 
 
 def test_a_failing_batch_is_quarantined_and_the_rest_published(landed, tmp_path):
