@@ -1,16 +1,19 @@
 """The ingest ledger, the archive and quarantine: what arrived, what became of it, and why.
 
-One small Parquet record per distinct file (by SHA-256) under ledger/, written last and
+One small Parquet record per arrival under ledger/<record_id>.parquet, written last and
 atomically, so it is the commit marker of a submission: raw data without a ledger record is
-an interrupted ingest and is removed on the next run. Quarantine holds error records only,
-never a file's bytes or an identifier's value; the original bytes stay in the restricted
-archive.
+an interrupted ingest and is removed on the next run (under the data-dir lock, so never
+another run's). `record_id` is the file's SHA-256 for the first arrival of those bytes; a
+later arrival of the same bytes gets `<sha256>-<12 hex of its path and modification time>`
+(a duplicate, pointing to the first with `duplicate_of`, or, under another declared
+identity, a submission of its own). Links and special files are recorded too (status
+`refused`), by path only. Quarantine holds error records only, never a file's bytes or an
+identifier's value; the original bytes stay in the restricted archive.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 from dataclasses import asdict, dataclass
@@ -19,8 +22,11 @@ from pathlib import Path
 import polars as pl
 
 from ingest.errors import RowError
+from ingest.files import atomic_write_parquet, open_regular
+from ingest.submissions import PERIODS_SCHEMA
 
 LEDGER_SCHEMA = {
+    "record_id": pl.String,
     "file_sha256": pl.String,
     "source": pl.String,
     "profile": pl.String,
@@ -38,8 +44,25 @@ LEDGER_SCHEMA = {
     "is_synthetic": pl.Boolean,
     "content_sha256": pl.String,
     "validation": pl.String,
+    "duplicate_of": pl.String,
+    "submitter": pl.String,
+    "declared_periods": pl.String,
+    "extracted_at": pl.Datetime("us", "UTC"),
+    "extraction_source": pl.String,
+    "periods": PERIODS_SCHEMA,
+    "key_fingerprint": pl.String,
 }
+STATUSES = (
+    "accepted",
+    "partially_accepted",
+    "quarantined",
+    "duplicate",
+    "stale",
+    "held",
+    "refused",
+)
 QUARANTINE_SCHEMA = {
+    "record_id": pl.String,
     "file_sha256": pl.String,
     "source": pl.String,
     "file_name": pl.String,
@@ -65,29 +88,22 @@ class LedgerRecord:
     rows_read: int
     rows_accepted: int
     rows_rejected: int
-    status: str  # accepted, partially_accepted, quarantined, duplicate (superseded: in dbt)
+    status: str  # one of STATUSES (superseded: in dbt)
     message: str
     is_synthetic: bool
     content_sha256: str | None
     validation: str = "pending"  # pending, passed, failed: set by the quality checks
+    record_id: str | None = None  # None: the file's SHA-256 (its first arrival)
+    duplicate_of: str | None = None
+    submitter: str | None = None
+    declared_periods: str | None = None  # comma-separated period tokens, as declared
+    extracted_at: dt.datetime | None = None
+    extraction_source: str | None = None  # manifest, file name, modification time
+    periods: list[dict] | None = None  # the scope: period_key, submitter, period, rows
+    key_fingerprint: str | None = None
 
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def atomic_write_parquet(frame: pl.DataFrame, target: Path) -> None:
-    """Write beside the target, fsync, then rename: a reader or a crash sees all or nothing."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    frame.write_parquet(tmp, statistics=False)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
+    def __post_init__(self) -> None:
+        self.record_id = self.record_id or self.file_sha256
 
 
 class Ledger:
@@ -98,54 +114,72 @@ class Ledger:
         for path in (ledger_dir, quarantine_dir, archive_dir):
             path.mkdir(parents=True, exist_ok=True)
         # Empty typed files keep readers' globs valid before the first file ever lands.
-        empty_ledger = ledger_dir / "_schema.parquet"
-        if not empty_ledger.exists():
-            atomic_write_parquet(pl.DataFrame(schema=LEDGER_SCHEMA), empty_ledger)
-        empty_quarantine = quarantine_dir / "_schema.parquet"
-        if not empty_quarantine.exists():
-            atomic_write_parquet(pl.DataFrame(schema=QUARANTINE_SCHEMA), empty_quarantine)
+        # Rewritten when the schema has grown, so readers always see every column.
+        for folder, schema in ((ledger_dir, LEDGER_SCHEMA), (quarantine_dir, QUARANTINE_SCHEMA)):
+            empty = folder / "_schema.parquet"
+            if not empty.exists() or pl.read_parquet_schema(empty) != schema:
+                atomic_write_parquet(pl.DataFrame(schema=schema), empty)
 
-    def record_path(self, sha: str) -> Path:
-        return self.ledger_dir / f"{sha}.parquet"
+    def record_path(self, record_id: str) -> Path:
+        return self.ledger_dir / f"{record_id}.parquet"
 
     def records(self, source: str | None = None) -> pl.DataFrame:
-        frame = pl.read_parquet(self.ledger_dir / "*.parquet", schema=LEDGER_SCHEMA)
+        # Records written before a column existed read it as null.
+        frame = pl.read_parquet(
+            self.ledger_dir / "*.parquet", schema=LEDGER_SCHEMA, missing_columns="insert"
+        ).with_columns(pl.coalesce("record_id", "file_sha256").alias("record_id"))
         return frame if source is None else frame.filter(pl.col("source") == source)
+
+    def record(self, record_id: str) -> dict | None:
+        path = self.record_path(record_id)
+        if not path.exists():
+            return None
+        frame = pl.read_parquet(path, schema=LEDGER_SCHEMA, missing_columns="insert")
+        return frame.row(0, named=True)
 
     def write(self, record: LedgerRecord) -> None:
         frame = pl.DataFrame([asdict(record)], schema=LEDGER_SCHEMA)
-        atomic_write_parquet(frame, self.record_path(record.file_sha256))
+        atomic_write_parquet(frame, self.record_path(record.record_id))
 
-    def set_validation(self, sha: str, validation: str, message: str | None = None) -> None:
-        frame = pl.read_parquet(self.record_path(sha))
-        updates = [pl.lit(validation).alias("validation")]
+    def update(self, record_id: str, **values: object) -> None:
+        frame = pl.read_parquet(
+            self.record_path(record_id), schema=LEDGER_SCHEMA, missing_columns="insert"
+        )
+        frame = frame.with_columns(
+            pl.lit(value, LEDGER_SCHEMA[name]).alias(name) for name, value in values.items()
+        )
+        atomic_write_parquet(frame, self.record_path(record_id))
+
+    def set_validation(self, record_id: str, validation: str, message: str | None = None) -> None:
+        values: dict[str, object] = {"validation": validation}
         if validation == "failed":
-            updates += [
-                pl.lit("quarantined").alias("status"),
-                pl.lit(message or "failed batch validation").alias("message"),
-            ]
-        atomic_write_parquet(frame.with_columns(updates), self.record_path(sha))
+            values |= {"status": "quarantined", "message": message or "failed batch validation"}
+        self.update(record_id, **values)
 
-    def quarantine(self, sha: str, source: str, file_name: str, errors: list[RowError]) -> None:
+    def quarantine(
+        self, record_id: str, sha: str, source: str, file_name: str, errors: list[RowError]
+    ) -> None:
         if not errors:
             return
         rows = [
             {
+                "record_id": record_id,
                 "file_sha256": sha,
                 "source": source,
                 "file_name": file_name,
-                **{k: v for k, v in asdict(e).items() if k != "file_name"},
+                **{k: v for k, v in asdict(e).items() if k not in ("file_name", "sheet")},
             }
             for e in errors
         ]
         frame = pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
-        atomic_write_parquet(frame, self.quarantine_dir / f"{sha}.parquet")
+        atomic_write_parquet(frame, self.quarantine_dir / f"{record_id}.parquet")
 
     def archive(self, source: str, sha: str, path: Path) -> Path:
         target = self.archive_dir / source / f"{sha}{path.suffix.lower()}"
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            shutil.copyfile(path, tmp)
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            with open_regular(path) as source_file, tmp.open("wb") as copy:
+                shutil.copyfileobj(source_file, copy)  # never through a link
             os.replace(tmp, target)
         return target

@@ -1,39 +1,24 @@
-"""Keyed hashing of references: linkage keeps working, no raw reference is ever stored.
+"""All of pseudonymisation: references become keyed hashes (linkage keeps working, no raw
+reference is ever stored), dates of birth become age bands, direct identifiers are dropped.
 
-HMAC-SHA256 with a secret key from STALKING_PSEUDONYMISATION_KEY, or a key file that the demo
-creates under the data directory (never in the repo). A reference is hashed together with its
-namespace (the force code), so the same number in two forces never links.
+HMAC-SHA256 with the secret key of ingest.keys (STALKING_PSEUDONYMISATION_KEY, or a key file
+under the data directory that only the demo creates; never in the repo). A reference is
+hashed together with its namespace (the force code), so the same number in two forces never
+links.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
-from pathlib import Path
 
 import duckdb
 import polars as pl
 
-KEY_ENV = "STALKING_PSEUDONYMISATION_KEY"
+from ingest.keys import KEY_ENV, load_key  # noqa: F401 - the key's home is ingest.keys
+from ingest.records.contracts import AGE_BANDS, Contract
+
 HASH_HEX_CHARS = 32  # 128 bits: collisions are negligible at national volumes
-
-
-def load_key(key_file: Path, create: bool = True) -> bytes:
-    from_env = os.environ.get(KEY_ENV)
-    if from_env:
-        return from_env.encode()
-    if key_file.exists():
-        return key_file.read_text().strip().encode()
-    if not create:
-        raise RuntimeError(
-            f"No pseudonymisation key: set {KEY_ENV} or create {key_file} (make demo does)."
-        )
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    key_file.write_text(secrets.token_hex(32))
-    key_file.chmod(0o600)
-    return key_file.read_text().strip().encode()
 
 
 def _pads(key: bytes) -> tuple[bytes, bytes]:
@@ -72,3 +57,59 @@ def hash_columns(
             f"select {hashed} from rows_to_hash", params={"inner": inner, "outer": outer}
         ).pl()
     return frame.with_columns(result)
+
+
+def pseudonymise(rows: pl.DataFrame, contract: Contract, key: bytes) -> pl.DataFrame:
+    """Replace references by keyed hashes, dates of birth by age bands; drop identifiers."""
+    refs = [c.name for c in contract.columns if c.kind == "ref"]
+    if contract.ref_namespace:
+        rows = hash_columns(rows, refs, contract.ref_namespace, key)
+    else:  # references unique within the source itself (e.g. helpline contact ids)
+        rows = hash_columns(
+            rows.with_columns(pl.lit(contract.source).alias("__namespace")),
+            refs,
+            "__namespace",
+            key,
+        ).drop("__namespace")
+    dob = next((c.name for c in contract.columns if c.kind == "dob"), None)
+    if dob:
+        rows = rows.with_columns(
+            age_band(pl.col(dob), pl.col(contract.event_date)).alias(
+                f"{dob.split('_')[0]}_age_band"
+            )
+        )
+    dropped = [c.name for c in contract.columns if c.kind in ("identifier", "dob")]
+    return rows.drop(dropped)
+
+
+def age_band(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
+    """Age in whole years at the event date, banded as SOURCES.md §1; null if unknown.
+
+    Whole years by integer arithmetic on YYYYMMDD numbers: (20250301 - 19800302) // 10000 = 44,
+    the birthday not yet reached. Cheap on millions of rows, exact on leap days."""
+
+    def yyyymmdd(day: pl.Expr) -> pl.Expr:
+        # polars gives month and day as 8-bit integers: widen before multiplying, or month
+        # 10 * 100 wraps round and ages come out a year or more wrong.
+        return (
+            day.dt.year().cast(pl.Int32) * 10000
+            + day.dt.month().cast(pl.Int32) * 100
+            + day.dt.day().cast(pl.Int32)
+        )
+
+    age = (yyyymmdd(on) - yyyymmdd(dob)) // 10000
+    bands = [
+        (15, "0-15"),
+        (19, "16-19"),
+        (24, "20-24"),
+        (34, "25-34"),
+        (44, "35-44"),
+        (54, "45-54"),
+        (64, "55-64"),
+        (74, "65-74"),
+    ]
+    expr = pl.when(age.is_null() | (age < 0) | (age > 120)).then(pl.lit(None, pl.String))
+    for upper, label in bands:
+        expr = expr.when(age <= upper).then(pl.lit(label))
+    assert AGE_BANDS[-1] == "75+"
+    return expr.otherwise(pl.lit("75+"))

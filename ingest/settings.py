@@ -10,20 +10,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.sources import NAMES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
-SOURCES = (
-    "force_crimes",
-    "force_spos",
-    "cps_returns",
-    "helpline_contacts",
-    "advocacy_caseload",
-    "home_office_prc",
-    "ons_pfa_tables",
-    "ons_pfa_rolling",
-)
+SOURCES = NAMES  # the registry in ingest.sources is the one list
 
 
 @dataclass(frozen=True)

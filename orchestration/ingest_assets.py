@@ -2,18 +2,18 @@
 
 Why per source, not dynamic partitions per file: a national quarter is ~700 files; a
 partition per file would mean ~700 Dagster steps and their overhead, while the ledger already
-makes every file idempotent (its SHA-256 is its identity). The ingest asset takes whatever new
-files landed; the check validates exactly that batch (ledger validation = pending).
+makes every file idempotent (one record per arrival, its bytes known by SHA-256). The ingest
+asset takes whatever new files landed; the check validates exactly that batch (ledger
+validation = pending) by the policy in quality.batch_check.
 """
 
 import dagster as dg
-import polars as pl
 
 from ingest.ledger import Ledger
 from ingest.runner import ingest_source
 from ingest.settings import SOURCES
 from orchestration.resources import DataDirResource
-from quality.validate_batch import merge_results, validate_frame
+from quality.batch_check import check_batch
 
 
 def _ingest_asset(source: str) -> dg.AssetsDefinition:
@@ -26,6 +26,8 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, data_dir: DataDirResource):
         run = ingest_source(source, data_dir.paths)
+        for warning in run.warnings:  # held, stale, refused, quarantined files: the run log
+            context.log.warning(warning)
         context.log.info(
             f"{source}: {run.files_seen} files seen, {run.files_skipped} already known, "
             f"statuses {run.statuses}, {run.rows_accepted} rows accepted, "
@@ -39,6 +41,7 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
                 "rows_accepted": run.rows_accepted,
                 "rows_rejected": run.rows_rejected,
                 "statuses": dg.MetadataValue.json(run.statuses),
+                "files_waiting": dg.MetadataValue.json(run.files_waiting),
                 "seconds": round(run.seconds, 2),
             }
         )
@@ -46,77 +49,34 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
     return _asset
 
 
-CHECK_CHUNK_ROWS = 750_000
-
-
-def _chunks(pending: pl.DataFrame, max_rows: int) -> list[list[str]]:
-    """Submissions in arrival order, grouped into chunks of at most max_rows rows (a single
-    larger submission is a chunk of its own)."""
-    chunks: list[list[str]] = [[]]
-    rows = 0
-    for sha, accepted in pending.iter_rows():
-        if chunks[-1] and rows + accepted > max_rows:
-            chunks.append([])
-            rows = 0
-        chunks[-1].append(sha)
-        rows += accepted
-    return chunks
-
-
 def _batch_check(source: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(["raw", source]),
         name=f"great_expectations_{source}",
         blocking=True,
-        description=f"Great Expectations suite {source}_raw over the batch just ingested.",
+        description=f"Great Expectations suite {source}_raw over the batch just ingested "
+        "(policy: quality.batch_check).",
     )
     def _check(context: dg.AssetCheckExecutionContext, data_dir: DataDirResource):
-        paths = data_dir.paths
-        ledger = Ledger(paths.ledger, paths.quarantine, paths.archive)
-        pending = (
-            ledger.records(source)
-            .filter(
-                (pl.col("validation") == "pending")
-                & pl.col("status").is_in(["accepted", "partially_accepted"])
-            )
-            .select("file_sha256", "rows_accepted")
-        )
-        if pending.is_empty():
+        check = check_batch(source, data_dir.paths)
+        context.log.info(check.summary())
+        if check.quarantined:
+            context.log.warning(f"{source}: quarantined after validation: {check.quarantined}")
+        result = check.result
+        if result is None:
             return dg.AssetCheckResult(passed=True, metadata={"batch_files": 0})
-        results, failed_files = [], []
-        # The batch in chunks of whole submissions: a pandas copy of millions of rows would
-        # otherwise set the run's peak memory.
-        for chunk in _chunks(pending, CHECK_CHUNK_ROWS):
-            files = [str(paths.raw / source / sha / "part.parquet") for sha in chunk]
-            chunk_result = validate_frame(source, pl.read_parquet(files))
-            results.append(chunk_result)
-            for sha, file in zip(chunk, files, strict=True):
-                if chunk_result.success:
-                    ledger.set_validation(sha, "passed")
-                    continue
-                # Pinpoint the failing submissions so good files still land next run.
-                single = validate_frame(source, pl.read_parquet(file))
-                if single.success:
-                    ledger.set_validation(sha, "passed")
-                else:
-                    failed_files.append(sha)
-                    ledger.set_validation(
-                        sha, "failed", f"failed batch validation: {single.summary()}"
-                    )
-        result = merge_results(source, results)
-        context.log.info(result.summary())
         return dg.AssetCheckResult(
-            passed=result.success,
+            passed=check.passed,
             severity=dg.AssetCheckSeverity.ERROR,
             metadata={
-                "batch_files": pending.height,
+                "batch_files": check.files,
                 "batch_rows": result.rows,
                 "expectations": len(result.outcomes),
                 "failed_expectations": dg.MetadataValue.json(
                     [f"{o.expectation}({o.column})" for o in result.failures]
                 ),
-                "quarantined_files": dg.MetadataValue.json(failed_files),
-                "summary": result.summary(),
+                "quarantined_files": dg.MetadataValue.json(check.quarantined),
+                "summary": check.summary(),
             },
         )
 

@@ -10,34 +10,20 @@ from __future__ import annotations
 import great_expectations as gx
 from great_expectations import expectations as gxe
 
-from ingest.contracts import AGE_BANDS, CONTRACTS
 from ingest.pseudonymise import HASH_HEX_CHARS
+from ingest.records.contracts import AGE_BANDS
+from ingest.reference import service_lookup
+from ingest.sources import REGISTRY, source
 
 HASH_PATTERN = rf"^[0-9a-f]{{{HASH_HEX_CHARS}}}$"
 
-# Published tables' columns as the readers in ingest.published_tables return them.
-PUBLISHED_SUITES = {
-    "home_office_prc": {
-        "not_null": ["financial_year", "fy_quarter", "force_name", "offence_code"],
-        "in_set": {"fy_quarter": ["Q1", "Q2", "Q3", "Q4"]},
-        "regex": {"financial_year": r"^\d{4}/\d{2}$"},
-    },
-    "ons_pfa_tables": {
-        "not_null": ["area_code", "area_name", "area_type", "period_end", "offence_group"],
-        "in_set": {"area_type": ["national", "country", "region", "force", "other"]},
-        "regex": {},
-    },
-    "ons_pfa_rolling": {
-        "not_null": ["period_end", "area_name", "area_type", "offence_group"],
-        "in_set": {"area_type": ["national", "country", "region", "force", "other"]},
-        "regex": {},
-    },
-}
+# The published tables' suites, as the registry defines them.
+PUBLISHED_SUITES = {s.name: s.suite for s in REGISTRY if not s.is_records}
 
 
-def raw_columns(source: str) -> list[str]:
+def raw_columns(name: str) -> list[str]:
     """The columns raw/ holds for a record-level source: no identifier, age band for DOB."""
-    contract = CONTRACTS[source]
+    contract = source(name).contract
     columns = ["_row_number"]
     for column in contract.columns:
         if column.kind == "identifier":
@@ -49,12 +35,12 @@ def raw_columns(source: str) -> list[str]:
     return [*columns, "_submission_id"]
 
 
-def record_suite(source: str) -> gx.ExpectationSuite:
-    contract = CONTRACTS[source]
-    suite = gx.ExpectationSuite(name=f"{source}_raw")
+def record_suite(name: str) -> gx.ExpectationSuite:
+    contract = source(name).contract
+    suite = gx.ExpectationSuite(name=f"{name}_raw")
     suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1))
     suite.add_expectation(
-        gxe.ExpectTableColumnsToMatchSet(column_set=raw_columns(source), exact_match=True)
+        gxe.ExpectTableColumnsToMatchSet(column_set=raw_columns(name), exact_match=True)
     )
     for column in contract.columns:
         name = column.name
@@ -77,6 +63,12 @@ def record_suite(source: str) -> gx.ExpectationSuite:
                     column=name, min_value=column.minimum, max_value=column.maximum
                 )
             )
+        if column.kind == "service":  # the register, never free text
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name, value_set=sorted(set(service_lookup().values()))
+                )
+            )
         if column.kind == "force":
             suite.add_expectation(
                 gxe.ExpectColumnValuesToMatchRegex(column=name, regex=r"^(E23\d{6}|W15\d{6}|BTP)$")
@@ -94,18 +86,18 @@ def record_suite(source: str) -> gx.ExpectationSuite:
     return suite
 
 
-def published_suite(source: str) -> gx.ExpectationSuite:
-    spec = PUBLISHED_SUITES[source]
-    suite = gx.ExpectationSuite(name=f"{source}_raw")
+def published_suite(name: str) -> gx.ExpectationSuite:
+    spec = source(name).suite
+    suite = gx.ExpectationSuite(name=f"{name}_raw")
     suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1))
-    for column in spec["not_null"]:
+    for column in spec.not_null:
         suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
-    for column, values in spec["in_set"].items():
+    for column, values in spec.in_set.items():
         suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values))
-    for column, regex in spec["regex"].items():
+    for column, regex in spec.regex.items():
         suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex))
     return suite
 
 
-def suite_for(source: str) -> gx.ExpectationSuite:
-    return record_suite(source) if source in CONTRACTS else published_suite(source)
+def suite_for(name: str) -> gx.ExpectationSuite:
+    return record_suite(name) if source(name).is_records else published_suite(name)

@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 
 from ingest.pseudonymise import KEY_ENV, keyed_hash
+from ingest.settings import SEEDS_DIR
 
 TODAY = dt.date(2025, 1, 15)  # the `today` every case is ingested with
 EPOCH_NS = 1_735_689_600 * 10**9  # 2025-01-01: files get mtimes from here, in arrival order
@@ -52,6 +54,7 @@ class Expected:
     rules: frozenset[tuple[int | None, str | None, str]] = NO_RULES  # (row, column, rule)
     raw_rows: tuple[int, ...] = ()  # _row_number of the rows in raw/ (accepted statuses)
     message_has: tuple[str, ...] = ()  # fragments of the ledger message
+    message_lacks: tuple[str, ...] = ()  # file content that must never reach the ledger
     check_raw: Callable | None = None  # more assertions on this file's raw frame
 
     @property
@@ -63,7 +66,7 @@ class Expected:
 class Case:
     files: tuple[Expected, ...]
     later: Callable[[Path], None] | None = None  # a later arrival, ingested in a second run
-    later_changes_nothing: bool = False  # the second run must not touch raw/ or the ledger
+    later_changes_nothing: bool = False  # the second run adds ledger records, changes nothing
     never_recorded: tuple[str, ...] = ()  # file names that must get no ledger record
     secrets: tuple[str, ...] = field(default=())  # never under raw/, quarantine/, ledger/
 
@@ -107,6 +110,9 @@ def crime(tag: int, n: int, **changes: str) -> dict[str, str]:
 
 
 CRIME_COLUMNS = list(crime(0, 0))  # the national standard's column order
+SERVICES = sorted(
+    pl.read_csv(SEEDS_DIR / "ref_services.csv", infer_schema=False)["service_name"].to_list()
+)
 
 
 def spo(tag: int, n: int, **changes: str) -> dict[str, str]:
@@ -158,7 +164,7 @@ def helpline(tag: int, n: int, **changes: str) -> dict[str, str]:
 
 def advocacy(tag: int, n: int, **changes: str) -> dict[str, str]:
     row = {
-        "service_name": f"Test Advocacy Service {tag:03d}",
+        "service_name": SERVICES[tag % len(SERVICES)],  # from the (synthetic) register
         "month": f"2024-{n:02d}",
         "force_code": "E23000032",
         "referrals_received": "5",
@@ -386,7 +392,12 @@ def extra_columns(landing: Path, tag: int) -> Case:
     return Case(
         (
             accepted(
-                "force_crimes", file, 2, message_has=("officer_collar", "station"), check_raw=check
+                "force_crimes",
+                file,
+                2,
+                message_has=("2 column(s)",),
+                message_lacks=("officer_collar", "station"),
+                check_raw=check,
             ),
         ),
         secrets=("PC9911QQ", "Stationville"),
@@ -409,7 +420,15 @@ def identifiers_in_unexpected_columns(landing: Path, tag: int) -> Case:
     ]
     land(landing, "force_crimes", file, csv_text(rows))
     return Case(
-        (accepted("force_crimes", file, 2, message_has=("Notes", "victim_email")),),
+        (
+            accepted(
+                "force_crimes",
+                file,
+                2,
+                message_has=("3 column(s)",),
+                message_lacks=("Notes", "victim_email"),
+            ),
+        ),
         secrets=secrets,
     )
 
@@ -419,7 +438,11 @@ def force_alias_odd_case(landing: Path, tag: int) -> Case:
     file = file_name(tag, "force_aliases")
     spellings = ["  kent   POLICE ", "devon & CORNWALL", "met police", "w15000001", "Cumbria"]
     codes = ["E23000032", "E23000035", "E23000001", "W15000001", "E23000002"]
-    rows = [crime(tag, n, force_code=s) for n, s in enumerate(spellings, start=1)]
+    # A quarter of its own: a file naming five forces must not replace other cases' Kent rows.
+    rows = [
+        crime(tag, n, force_code=s, recorded_date="2022-05-01")
+        for n, s in enumerate(spellings, start=1)
+    ]
     land(landing, "force_crimes", file, csv_text(rows))
 
     def check(raw):
@@ -516,7 +539,13 @@ def legacy_xlsx_with_banner(landing: Path, tag: int) -> Case:
     return Case(
         (
             accepted(
-                "force_crimes", file, 2, first_row=6, message_has=("Station Code",), check_raw=check
+                "force_crimes",
+                file,
+                2,
+                first_row=6,
+                message_has=("1 column(s)",),
+                message_lacks=("Station Code",),
+                check_raw=check,
             ),
         ),
         secrets=("ST12",),
@@ -562,18 +591,41 @@ def cps_published_xlsx(landing: Path, tag: int) -> Case:
 
 @case
 def formula_in_text(landing: Path, tag: int) -> Case:
-    """Formula-like text is stored as plain text (exports neutralise it on write)."""
+    """Formula-like text where a registered name belongs is not a service: the row is
+    quarantined by the value's shape (and never written back out as a live formula)."""
     file = file_name(tag, "formula")
     formula = '=HYPERLINK("http://x","click")'
     rows = [advocacy(tag, 1, service_name=formula), advocacy(tag, 2)]
     land(landing, "advocacy_caseload", file, csv_text(rows))
+    return Case(
+        (partial("advocacy_caseload", file, 2, {(2, "service_name", "unknown_service")}),),
+        secrets=("HYPERLINK",),
+    )
+
+
+@case
+def personal_data_typed_into_service_name(landing: Path, tag: int) -> Case:
+    """A name, date of birth, phone and e-mail in `service_name` never pass ingest."""
+    file = file_name(tag, "service_free_text")
+    text = "Jane Doe-Smithson dob 01/02/1980 07700 900321 jane.smithson@example.org"
+    rows = [advocacy(tag, 1), advocacy(tag, 2, service_name=text)]
+    land(landing, "advocacy_caseload", file, csv_text(rows))
 
     def check(raw):
-        raw = raw.sort("_row_number")
-        assert raw.schema["service_name"] == raw.schema["month"]  # both plain text (String)
-        assert raw["service_name"].to_list()[0] == formula
+        assert raw["service_name"].to_list() == [SERVICES[tag % len(SERVICES)]]
 
-    return Case((accepted("advocacy_caseload", file, 2, check_raw=check),))
+    return Case(
+        (
+            partial(
+                "advocacy_caseload",
+                file,
+                2,
+                {(3, "service_name", "unknown_service")},
+                check_raw=check,
+            ),
+        ),
+        secrets=("Doe-Smithson", "07700 900321", "jane.smithson", "01/02/1980"),
+    )
 
 
 # --- row errors --------------------------------------------------------------------------
@@ -821,14 +873,15 @@ def oversized_ref(landing: Path, tag: int) -> Case:
 
 @case
 def oversized_text(landing: Path, tag: int) -> Case:
-    built = _one_bad_row(
-        landing,
-        tag,
-        "advocacy_caseload",
-        {"service_name": "Longwinded Service " + "blah " * 20_000},
-        ("service_name", "value_too_long"),
+    """Too long, and (so) not a registered service: both rules named, the row quarantined."""
+    file = file_name(tag, "value_too_long")
+    bad = {"service_name": "Longwinded Service " + "blah " * 20_000}
+    rows = [advocacy(tag, 1), advocacy(tag, 2, **bad), advocacy(tag, 3)]
+    land(landing, "advocacy_caseload", file, csv_text(rows))
+    rules = {(3, "service_name", "value_too_long"), (3, "service_name", "unknown_service")}
+    return Case(
+        (partial("advocacy_caseload", file, 3, rules),), secrets=("Longwinded", "blah blah")
     )
-    return Case(built.files, secrets=("Longwinded", "blah blah"))
 
 
 @case
@@ -889,7 +942,9 @@ def duplicate_rows(landing: Path, tag: int) -> Case:
 def duplicate_ref_in_other_case(landing: Path, tag: int) -> Case:
     """References are hashed case-insensitively, so they are compared that way too."""
     file = file_name(tag, "duplicate_ref_case")
-    rows = [crime(tag, 1), crime(tag, 1, crime_ref=f"xrefc{tag:03d}n1 ")]
+    # A quarter of its own: its one good row must not replace other cases' Kent quarter.
+    day = {"recorded_date": "2021-05-01"}
+    rows = [crime(tag, 1, **day), crime(tag, 1, crime_ref=f"xrefc{tag:03d}n1 ", **day)]
     land(landing, "force_crimes", file, csv_text(rows))
     return Case((partial("force_crimes", file, 2, {(3, "crime_ref", "duplicate_row")}),))
 
@@ -913,12 +968,9 @@ def same_file_twice(landing: Path, tag: int) -> Case:
     def later(landing: Path) -> None:
         land(landing, "force_crimes", copy, data, order=1)
 
-    return Case(
-        (accepted("force_crimes", file, 2),),
-        later=later,
-        later_changes_nothing=True,
-        never_recorded=(copy,),
-    )
+    # Every arrival is recorded: the copy as a duplicate of the first, changing nothing.
+    again = Expected("force_crimes", copy, "duplicate", 0, 0, message_has=("same bytes",))
+    return Case((accepted("force_crimes", file, 2), again), later=later, later_changes_nothing=True)
 
 
 @case
@@ -1074,3 +1126,270 @@ def jsonl_line_separator_in_value(landing: Path, tag: int) -> Case:
         (accepted("force_crimes", file, 2, first_row=1),),
         secrets=("Vic\u0085timson",),
     )
+
+
+# --- issue 12: strict values, control characters, file content kept out of messages -------
+
+
+@case
+def numbers_read_strictly(landing: Path, tag: int) -> Case:
+    """'1,2,3', '12,34' and '1.000' in a count are row errors, never 123, 1234 or 1."""
+    file = file_name(tag, "strict_numbers")
+    rows = [
+        cps(tag, 1, pre_charge_decisions="1,234"),  # a thousands separator: 1234
+        cps(tag, 2, pre_charge_decisions="1,2,3"),
+        cps(tag, 3, pre_charge_decisions="12,34"),
+        cps(tag, 4, charged="1.000"),
+        cps(tag, 5, convictions="3,0"),
+    ]
+    land(landing, "cps_returns", file, csv_text(rows))
+    rules = {
+        (3, "pre_charge_decisions", "not_a_whole_number"),
+        (4, "pre_charge_decisions", "not_a_whole_number"),
+        (5, "charged", "not_a_whole_number"),
+        (6, "convictions", "not_a_whole_number"),
+    }
+
+    def check(raw):
+        assert raw["pre_charge_decisions"].to_list() == [1234]
+
+    return Case((partial("cps_returns", file, 5, rules, check_raw=check),))
+
+
+@case
+def decimal_read_strictly(landing: Path, tag: int) -> Case:
+    """A decimal may have a point ('1.000' FTE is 1.0) but not a comma inside a group."""
+    file = file_name(tag, "strict_decimal")
+    rows = [advocacy(tag, 1, advocate_fte="1.000"), advocacy(tag, 2, advocate_fte="1,5")]
+    land(landing, "advocacy_caseload", file, csv_text(rows))
+
+    def check(raw):
+        assert raw["advocate_fte"].to_list() == [1.0]
+
+    return Case(
+        (
+            partial(
+                "advocacy_caseload", file, 2, {(3, "advocate_fte", "not_a_number")}, check_raw=check
+            ),
+        )
+    )
+
+
+@case
+def nul_byte_in_utf8_csv(landing: Path, tag: int) -> Case:
+    """A NUL in one value of a UTF-8 CSV is that row's error, named as such: not 'binary'."""
+    file = file_name(tag, "nul_byte")
+    rows = [crime(tag, 1), crime(tag, 2, risk_level="hi\x00gh"), crime(tag, 3)]
+    land(landing, "force_crimes", file, csv_text(rows))
+    rules = {(3, "risk_level", "control_character"), (3, "risk_level", "code_not_allowed")}
+    return Case((partial("force_crimes", file, 3, rules),))
+
+
+@case
+def header_cell_with_contact_details(landing: Path, tag: int) -> Case:
+    """A header cell holding an e-mail address and phone number never reaches the ledger."""
+    file = file_name(tag, "contact_header")
+    heading = "ring jane.doe@example.org on 07700 900456"
+    rows = [crime(tag, 1, **{heading: "x"}), crime(tag, 2, **{heading: ""})]
+    land(landing, "force_crimes", file, csv_text(rows))
+    return Case(
+        (
+            accepted(
+                "force_crimes",
+                file,
+                2,
+                message_has=("1 column(s)",),
+                message_lacks=("jane.doe", "07700"),
+            ),
+        ),
+        secrets=("jane.doe@example.org", "07700 900456"),
+    )
+
+
+@case
+def unrecognised_header_names_missing_columns(landing: Path, tag: int) -> Case:
+    """No profile matches: the message names the required columns that are missing, never
+    the header cells the file does have."""
+    file = file_name(tag, "no_recorded_date")
+    columns = [c if c != "recorded_date" else "Jane Doe 07700 900789" for c in CRIME_COLUMNS]
+    row = crime(tag, 1) | {"Jane Doe 07700 900789": "2024-05-01"}
+    land(landing, "force_crimes", file, csv_text([row], columns))
+    return Case(
+        (
+            Expected(
+                "force_crimes",
+                file,
+                "quarantined",
+                0,
+                0,
+                rules=frozenset({(None, None, "missing_required_columns")}),
+                message_has=(file, "force_crimes_standard", "recorded_date"),
+                message_lacks=("Jane", "07700"),
+            ),
+        ),
+        secrets=("07700 900789",),
+    )
+
+
+# --- issue 12: submissions that never lose data -----------------------------------------
+# Each case has a force and quarter of its own, so the cases do not meet in the one-run test.
+
+
+def declared(force: str, period: str, extracted: str, ext: str = "csv") -> str:
+    """The file-name convention: <source>_<submitter>_<period>_<extracted>."""
+    return f"force_crimes_{force}_{period}_{extracted}.{ext}"
+
+
+def crimes_of(tag: int, force: str, day: str, numbers: range) -> list[dict[str, str]]:
+    return [crime(tag, n, force_code=force, recorded_date=day) for n in numbers]
+
+
+@case
+def stray_row_in_a_declared_resend(landing: Path, tag: int) -> Case:
+    """Avon's resend carries one valid Surrey row: a row error, never Surrey's quarter."""
+    avon, surrey = "E23000036", "E23000031"
+    first = declared(avon, "2019-20_Q1", "2019-07-05")
+    other = f"force_crimes_{surrey}_2019-20_Q1_2019-07-05.csv"
+    resend = declared(avon, "2019-20_Q1", "2019-08-01")
+    land(landing, "force_crimes", first, csv_text(crimes_of(tag, avon, "2019-05-02", range(1, 4))))
+    land(
+        landing,
+        "force_crimes",
+        other,
+        csv_text(crimes_of(tag, surrey, "2019-05-03", range(4, 7))),
+        order=1,
+    )
+    stray = crime(tag, 9, force_code=surrey, recorded_date="2019-05-04")
+    rows = [*crimes_of(tag, avon, "2019-05-02", range(1, 5)), stray]  # one crime more
+    land(landing, "force_crimes", resend, csv_text(rows), order=2)
+    return Case(
+        (
+            accepted("force_crimes", first, 3),
+            accepted("force_crimes", other, 3),
+            partial("force_crimes", resend, 5, {(6, "force_code", "outside_declared_scope")}),
+        )
+    )
+
+
+@case
+def undeclared_file_cutting_a_quarter_is_held(landing: Path, tag: int) -> Case:
+    """One valid row in an undeclared file would cut Gwent's quarter from 4 rows to 1."""
+    gwent = "W15000002"
+    first = declared(gwent, "2019-20_Q2", "2019-10-05")
+    land(landing, "force_crimes", first, csv_text(crimes_of(tag, gwent, "2019-08-01", range(1, 5))))
+    small = file_name(tag, "one_row_fix")
+    land(
+        landing,
+        "force_crimes",
+        small,
+        csv_text(crimes_of(tag, gwent, "2019-08-02", range(9, 10))),
+        order=1,
+    )
+    held = Expected(
+        "force_crimes",
+        small,
+        "held",
+        1,
+        1,
+        raw_rows=(2,),  # kept aside in raw/, not used until confirmed
+        message_has=("held", "4 rows → 1", "python -m ingest.submissions confirm"),
+    )
+    return Case((accepted("force_crimes", first, 4), held))
+
+
+@case
+def older_extraction_is_stale(landing: Path, tag: int) -> Case:
+    """A re-send extracted earlier than the file in force changes nothing, however late it
+    arrives (its modification time is later here)."""
+    cheshire = "E23000006"
+    current = declared(cheshire, "2019-20_Q1", "2019-10-05")
+    older = declared(cheshire, "2019-20_Q1", "2019-09-01")
+    land(
+        landing,
+        "force_crimes",
+        current,
+        csv_text(crimes_of(tag, cheshire, "2019-06-01", range(1, 4))),
+    )
+    land(
+        landing,
+        "force_crimes",
+        older,
+        csv_text(crimes_of(tag, cheshire, "2019-06-02", range(1, 3))),
+        order=5,
+    )
+    stale = Expected("force_crimes", older, "stale", 2, 2, message_has=("stale", "2019-09-01"))
+    return Case((accepted("force_crimes", current, 3), stale))
+
+
+@case
+def declared_nil_return_zeroes_its_quarter(landing: Path, tag: int) -> Case:
+    dorset = "E23000039"
+    first = declared(dorset, "2019-20_Q3", "2020-01-05")
+    nil = declared(dorset, "2019-20_Q3", "2020-01-20")
+    land(
+        landing, "force_crimes", first, csv_text(crimes_of(tag, dorset, "2019-11-01", range(1, 3)))
+    )
+    land(landing, "force_crimes", nil, ",".join(CRIME_COLUMNS) + "\n", order=1)
+    zeroed = Expected(
+        "force_crimes",
+        nil,
+        "accepted",
+        0,
+        0,
+        message_has=("nil return", "1 period(s) now hold no rows"),
+    )
+    return Case((accepted("force_crimes", first, 2), zeroed))
+
+
+@case
+def identical_nil_returns_from_two_forces(landing: Path, tag: int) -> Case:
+    """Byte-identical header-only files from Durham and Cleveland: two submissions."""
+    header = ",".join(CRIME_COLUMNS) + "\n"
+    durham = declared("E23000008", "2019-20_Q4", "2020-04-03")
+    cleveland = declared("E23000013", "2019-20_Q4", "2020-04-03")
+    land(landing, "force_crimes", durham, header)
+    land(landing, "force_crimes", cleveland, header, order=1)
+    return Case(
+        (
+            Expected("force_crimes", durham, "accepted", 0, 0, message_has=("nil return",)),
+            Expected("force_crimes", cleveland, "accepted", 0, 0, message_has=("nil return",)),
+        )
+    )
+
+
+@case
+def symbolic_link_is_refused(landing: Path, tag: int) -> Case:
+    """A link to the system's password file: refused and recorded, its target never read."""
+    name = file_name(tag, "passwd_link")
+    (landing / "force_crimes").mkdir(parents=True, exist_ok=True)
+    (landing / "force_crimes" / name).symlink_to("/etc/passwd")
+    refused = Expected(
+        "force_crimes", name, "refused", 0, 0, message_has=("refused", "symbolic link")
+    )
+    return Case((refused,), secrets=("root:x:0:0", "/bin/bash"))
+
+
+@case
+def unfinished_files_wait(landing: Path, tag: int) -> Case:
+    """A `.part` upload is read on a later run, once renamed (a file still growing is too:
+    tests/unit/ingest/test_ingest_arrival.py)."""
+    part = file_name(tag, "upload") + ".part"
+    land(landing, "force_crimes", part, csv_text([crime(tag, 1)]))
+    ready = file_name(tag, "finished")
+    day = {"recorded_date": "2019-05-09", "force_code": "E23000037"}
+    land(landing, "force_crimes", ready, csv_text([crime(tag, 3, **day)]))
+    return Case((accepted("force_crimes", ready, 1),), never_recorded=(part,))
+
+
+@case
+def sparse_workbook_over_the_limit(landing: Path, tag: int) -> Case:
+    """A 1.5 KB workbook with cells at A1 and BXX100000 would make the reader ask for 6.4 GB
+    at once: refused before it is opened, and the run goes on."""
+    file = file_name(tag, "sparse", "xlsx")
+    book = openpyxl.Workbook()
+    book.active["A1"] = "force_code"
+    book.active["BXX100000"] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    land(landing, "force_crimes", file, out.getvalue())
+    return Case((whole_file_rejected("force_crimes", file, "over_size_limit", "100,000 rows"),))

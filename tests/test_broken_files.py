@@ -64,7 +64,12 @@ def ingest_cases(paths: DataPaths, cases: dict[str, corpus.Case]) -> None:
             c.later(paths.landing)
         run(paths, sources)
         if all(c.later_changes_nothing for c in later):
-            assert snapshot(paths) == before, "a repeated file changed raw/ or the ledger"
+            after = snapshot(paths)
+            raw = {k: v for k, v in after.items() if k.startswith("raw/")}
+            assert raw == {k: v for k, v in before.items() if k.startswith("raw/")}, (
+                "a repeated file changed raw/"
+            )
+            assert before.items() <= after.items(), "a repeated file changed a ledger record"
 
 
 def read_ledger(paths: DataPaths) -> pl.DataFrame:
@@ -89,6 +94,8 @@ def check_file(paths: DataPaths, expected: corpus.Expected) -> None:
     assert record["rows_read"] == record["rows_accepted"] + record["rows_rejected"]
     for fragment in (expected.file_name, *expected.message_has):
         assert fragment in message, f"{fragment!r} not in ledger message {message!r}"
+    for fragment in expected.message_lacks:
+        assert fragment not in message, f"file content {fragment!r} echoed in {message!r}"
 
     sha = record["file_sha256"]
     errors = quarantine.filter(pl.col("file_sha256") == sha)
@@ -106,13 +113,14 @@ def check_file(paths: DataPaths, expected: corpus.Expected) -> None:
         shape = error["value_shape"]
         assert shape is None or len(shape) <= 25, "quarantine keeps a value's shape only"
 
-    raw_file = paths.raw / expected.source / sha / "part.parquet"
-    if expected.status not in ("accepted", "partially_accepted"):
+    record_id = record["record_id"]
+    raw_file = paths.raw / expected.source / record_id / "part.parquet"
+    if expected.status not in ("accepted", "partially_accepted", "held"):
         assert not raw_file.exists(), f"{expected.file_name}: nothing should reach raw/"
         return
     raw = pl.read_parquet(raw_file)
     assert sorted(raw["_row_number"].to_list()) == list(expected.raw_rows)
-    assert raw["_submission_id"].unique().to_list() == ([sha] if raw.height else [])
+    assert raw["_submission_id"].unique().to_list() == ([record_id] if raw.height else [])
     assert raw.height == record["rows_accepted"]
     if expected.check_raw is not None:
         expected.check_raw(raw)
@@ -129,7 +137,8 @@ def assert_never_stored(paths: DataPaths, secrets: set[str]) -> None:
             data = path.read_bytes()
             texts = [data]
             if path.suffix == ".parquet":
-                texts.append(pl.read_parquet(path).write_csv().encode())
+                frame = pl.read_parquet(path)
+                texts.append(str(frame.to_dicts()).encode())  # nested columns too
             for text in texts:
                 for secret in secrets:
                     assert secret.encode() not in text, f"{secret!r} stored in {path}"
@@ -165,7 +174,15 @@ def test_all_cases_in_one_run(tmp_path: Path) -> None:
     assert ledger.height == len(expected)
     assert (ledger["rows_read"] == ledger["rows_accepted"] + ledger["rows_rejected"]).all()
     statuses = set(ledger["status"].to_list())
-    assert statuses == {"accepted", "partially_accepted", "quarantined", "duplicate"}
+    assert statuses == {
+        "accepted",
+        "partially_accepted",
+        "quarantined",
+        "duplicate",
+        "held",
+        "stale",
+        "refused",
+    }
     secrets = {*corpus.BASE_SECRETS, *(s for c in cases.values() for s in c.secrets)}
     assert_never_stored(paths, secrets)
 

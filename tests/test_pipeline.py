@@ -322,5 +322,11 @@ def test_same_file_twice_changes_nothing(foreign_run):
     (foreign_run.landing / "force_crimes" / "same_bytes_again.csv").write_text(text)
     run_pipeline(foreign_run.root)
     after = sorted(p.name for p in foreign_run.ledger.glob("*.parquet"))
-    assert before == after
+    # Every arrival is recorded: the copy as a duplicate of the first, changing nothing.
+    (added,) = set(after) - set(before)
+    record = pl.read_parquet(foreign_run.ledger / added).row(0, named=True)
+    assert (record["status"], record["duplicate_of"] in {p[:-8] for p in before}) == (
+        "duplicate",
+        True,
+    )
     test_foreign_extract_is_counted_exactly(foreign_run)

@@ -102,16 +102,16 @@ def dbt_running(process: subprocess.Popen) -> bool:
 
 def assert_zones_consistent(paths: DataPaths) -> None:
     """Every raw submission has its ledger record and vice versa; nothing half-written."""
-    ledger = pl.read_parquet(paths.ledger / "*.parquet")
-    assert ledger["file_sha256"].is_unique().all()
+    ledger = pl.read_parquet(paths.ledger / "*.parquet", missing_columns="insert")
+    assert ledger["record_id"].is_unique().all()
     accepted = set(
-        ledger.filter(pl.col("status").is_in(["accepted", "partially_accepted"]))["file_sha256"]
+        ledger.filter(pl.col("status").is_in(["accepted", "partially_accepted"]))["record_id"]
     )
     for source_dir in paths.raw.iterdir():
         submissions = {p.name for p in source_dir.iterdir() if not p.name.startswith("_")}
         assert not {s for s in submissions if s.startswith(".")}, "temporary files left"
-        assert submissions <= set(ledger["file_sha256"]), "raw data without a ledger record"
-        expected = set(ledger.filter(pl.col("source") == source_dir.name)["file_sha256"])
+        assert submissions <= set(ledger["record_id"]), "raw data without a ledger record"
+        expected = set(ledger.filter(pl.col("source") == source_dir.name)["record_id"])
         assert expected & accepted <= submissions, "a ledger record without its raw data"
     leftovers = [p for p in paths.root.rglob("*.tmp-*")]
     assert not leftovers, leftovers
@@ -214,10 +214,10 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
     )
 
 
-def test_a_failing_batch_blocks_the_models_then_is_quarantined(landed, tmp_path):
+def test_a_failing_batch_is_quarantined_and_the_rest_published(landed, tmp_path):
     """Raw data that slipped past ingest (here: a raw reference, unhashed) fails the Great
-    Expectations check: the run stops before dbt, the file is quarantined, the next run
-    publishes from the good data."""
+    Expectations check: that file is quarantined on its own (quality.batch_check) and the
+    run publishes from the good data; one bad file never stops the release of the rest."""
     source, _ = landed
     data_dir = tmp_path / "data"
     shutil.copytree(
@@ -271,9 +271,7 @@ def test_a_failing_batch_blocks_the_models_then_is_quarantined(landed, tmp_path)
             content_sha256=None,
         )
     )
-    failed = run_pipeline(data_dir, check=False)
-    assert failed.returncode != 0
-    assert "great_expectations_force_crimes" in failed.stderr + failed.stdout
+    run_pipeline(data_dir)
     assert published_fingerprint(paths.serving_db) == good
     record = pl.read_parquet(paths.ledger / f"{sha}.parquet").row(0, named=True)
     assert (record["status"], record["validation"]) == ("quarantined", "failed")

@@ -7,7 +7,8 @@ import hmac
 import polars as pl
 import pytest
 
-from ingest.pseudonymise import HASH_HEX_CHARS, hash_columns, keyed_hash, load_key
+from ingest.keys import KeyProblem, load_key
+from ingest.pseudonymise import HASH_HEX_CHARS, hash_columns, keyed_hash
 
 
 @pytest.mark.parametrize("key", [b"k", b"a-longer-secret-key-of-32-bytes!", b"x" * 100])
@@ -35,11 +36,14 @@ def test_hash_columns_equals_hmac_sha256(key):
     assert hashed["crime_ref"][0] == hashed["crime_ref"][1] != hashed["crime_ref"][2]
 
 
-def test_key_file_is_created_once_and_env_wins(tmp_path, monkeypatch):
+def test_no_key_is_ever_created_silently_and_env_wins(tmp_path, monkeypatch):
     monkeypatch.delenv("STALKING_PSEUDONYMISATION_KEY", raising=False)
     key_file = tmp_path / "secrets" / "key"
-    first = load_key(key_file)
-    assert load_key(key_file) == first and len(first) == 64
-    assert oct(key_file.stat().st_mode)[-3:] == "600"
+    with pytest.raises(KeyProblem, match="No pseudonymisation key"):
+        load_key(key_file)
+    assert not key_file.exists()
+    key_file.parent.mkdir()
+    key_file.write_text("from-file\n")
+    assert load_key(key_file) == b"from-file"
     monkeypatch.setenv("STALKING_PSEUDONYMISATION_KEY", "from-env")
     assert load_key(key_file) == b"from-env"

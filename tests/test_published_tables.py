@@ -12,16 +12,13 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from ingest.published_tables import (
-    FileRejected,
-    ParsedTable,
-    RowError,
-    clean_heading,
-    read_home_office_prc,
-    read_ons_pfa_rolling,
-    read_ons_pfa_tables,
-    resolve_force_name,
-)
+from ingest.areas import resolve_force_name
+from ingest.errors import FileRejected, RowError
+from ingest.files import clean_heading
+from ingest.official.common import ParsedTable
+from ingest.official.home_office import read_home_office_prc
+from ingest.official.ons_rolling import read_ons_pfa_rolling
+from ingest.official.ons_tables import read_ons_pfa_tables
 from ingest.settings import PROJECT_ROOT, SEEDS_DIR
 from synthetic.published import write_synthetic_published_tables
 
@@ -223,7 +220,8 @@ def test_rolling_csv_mixed_date_formats_and_errors(tmp_path):
     error = table.errors[0]
     assert error.column_name == "PFA"
     assert "rolling.csv" in error.message and "line 6" in error.message
-    assert "Narnia" in error.message and "ref_forces.csv" in error.message
+    assert "'Aaaaaa'" in error.message and "ref_forces.csv" in error.message
+    assert "Narnia" not in error.message  # values only by their shape, never echoed
 
 
 def test_rolling_csv_missing_heading_is_rejected(tmp_path):
@@ -408,7 +406,7 @@ def test_ons_tables_row_errors(tmp_path):
 
 def test_ons_tables_file_problems(tmp_path):
     no_p1 = _write_xlsx(tmp_path / "no_p1.xlsx", {"Cover": [["Crime, year ending June 2024"]]})
-    with pytest.raises(FileRejected, match=r"no_p1\.xlsx.*Table P1.*'Cover'"):
+    with pytest.raises(FileRejected, match=r"no_p1\.xlsx.*Table P1.*1 cell\(s\) shaped 'Aaaaa'"):
         read_ons_pfa_tables(no_p1)
     p1 = [row for row in P1_ROWS if row[:1] != ["Area Code"]]
     no_header = _ons_workbook(tmp_path / "no_header.xlsx", p1=p1)
@@ -566,7 +564,7 @@ def test_home_office_row_errors(tmp_path):
     ]
     message = table.errors[0].message
     assert "bad.xlsx" in message and "sheet '2023-24'" in message and "row 3" in message
-    assert "'Narnia'" in message and "ref_forces.csv" in message
+    assert "'Aaaaaa'" in message and "ref_forces.csv" in message and "Narnia" not in message
     assert all(isinstance(e, RowError) for e in table.errors)
 
 
@@ -578,12 +576,13 @@ def test_home_office_missing_heading(tmp_path):
         read_home_office_prc(path)
     message = str(info.value)
     assert "missing.xlsx" in message and "'Offence Code'" in message
-    assert "'Force Name'" in message  # what was found
+    assert "7 cell(s) shaped" in message  # what was found, by shape only
+    assert "'Force Name'" not in message
 
 
 def test_home_office_no_year_sheet(tmp_path):
     path = _write_xlsx(tmp_path / "cover.xlsx", {"Cover": [["Police recorded crime"]]})
-    with pytest.raises(FileRejected, match=r"cover\.xlsx.*Financial Year.*'Cover'"):
+    with pytest.raises(FileRejected, match=r"cover\.xlsx.*Financial Year.*shaped 'Aaaaa'"):
         read_home_office_prc(path)
 
 
@@ -603,7 +602,7 @@ def test_home_office_no_year_sheet(tmp_path):
         ),
         (read_ons_pfa_tables, "renamed.xlsx", b"Area Code,Area Name\nK04000001,E&W\n", "CSV text"),
         (read_home_office_prc, "renamed.ods", b"a,b\n1,2\n", "CSV text"),
-        (read_ons_pfa_rolling, "renamed.csv", b"PK\x03\x04 not really a zip", "binary"),
+        (read_ons_pfa_rolling, "renamed.csv", b"PK\x03\x04 not really a zip", "damaged"),
         (read_ons_pfa_rolling, "data.txt", b"a,b\n", "'.txt'"),
     ],
 )
@@ -768,3 +767,66 @@ def test_synthetic_writer_with_no_counts(tmp_path):
         }
     )
     assert write_synthetic_published_tables(tmp_path, empty, seed=1) == []
+
+
+def test_older_editions_plus_signs_footnote_digits_and_padded_sheet_names(tmp_path):
+    """2018-2019 editions: '+' where a figure is not given, footnote numbers glued to the
+    headings, and sheet names with trailing spaces. Every row read is accounted for."""
+    old_p1 = [list(row) for row in P1_ROWS]
+    old_p1[4] = [
+        "Area Code1",
+        "Area Name2",
+        "Area type",
+        "Total recorded crime3",
+        "Homicide4",
+        "Stalking and harassment5",
+    ]
+    gwent_row = next(i for i, row in enumerate(old_p1) if row[:1] == ["W15000002"])
+    old_p1[gwent_row] = ["W15000002", "Gwent", "Police Force Area", 60_000, "+", "+"]
+    sheets = {
+        "Cover ": [["Police force area data tables, year ending March 2019"]],
+        "Table P1  ": old_p1,
+    }
+    table = read_ons_pfa_tables(_write_xlsx(tmp_path / "pfa-2019.xlsx", sheets))
+    assert table.errors == []
+    gwent = table.frame.filter(pl.col("area_code") == "W15000002")
+    assert gwent.filter(pl.col("offence_group") == "Homicide")["offences"].to_list() == [None]
+    assert gwent.filter(pl.col("offence_group") == "Homicide")["offences_marker"].to_list() == ["+"]
+    assert set(table.frame["offence_group"]) == {
+        "Total recorded crime",
+        "Homicide",
+        "Stalking and harassment",
+    }
+
+    headings = [f"{h}{n}" for n, h in enumerate(HO_HEADINGS, start=1)]  # 'Force Name3'
+    rows = [*HO_2024, ["2024/25", 4, "Kent", "Stalking", VAP, SH, "8Q", "+"]]
+    path = _write_xlsx(tmp_path / "prc-2019.xlsx", {"2024-25 ": [headings, *rows]})
+    ho = read_home_office_prc(path)
+    assert ho.errors == []
+    assert ho.frame.height == len(rows)
+    assert ho.frame.filter(pl.col("force_name") == "Kent")["offences"].to_list() == [None]
+
+
+def test_real_rolling_csv_through_the_ingest_balances(tmp_path, monkeypatch):
+    if not REAL_ROLLING.is_file():
+        pytest.skip(f"real data not present at {REAL_ROLLING} (shared/realdata is not in a clone)")
+    import shutil
+
+    from ingest.ledger import Ledger
+    from ingest.runner import ingest_source
+    from ingest.settings import DataPaths
+
+    monkeypatch.setenv("STALKING_PSEUDONYMISATION_KEY", "k")
+    paths = DataPaths(tmp_path).ensure()
+    shutil.copy2(REAL_ROLLING, paths.landing / "ons_pfa_rolling" / REAL_ROLLING.name)
+    run = ingest_source("ons_pfa_rolling", paths)
+    assert run.statuses == {"accepted": 1}
+    (record,) = Ledger(paths.ledger, paths.quarantine, paths.archive).records().to_dicts()
+    assert (record["rows_read"], record["rows_accepted"], record["rows_rejected"]) == (
+        46_469,
+        46_469,
+        0,
+    )
+    periods = {p["period_key"] for p in record["periods"]}
+    # One period key per rolling year published (yearly to 2007, then quarterly to 2018).
+    assert len(periods) == 52 and {"2003-03-31", "2018-12-31"} <= periods

@@ -1,23 +1,26 @@
-{#- Resubmission: for each period of a source, the latest submission is in force (rank 1);
-    the one before it (rank 2) is what revised figures are compared with. -#}
+{#- Resubmission: for each period of a source, the submission in force (rank 1) is the one
+    with the latest extraction date, and on the same extraction date the later arrival
+    (ingest/submissions.py, the tie rule); rank 2 is what revised figures are compared with.
+    Each submission's periods are its scope as ingest recorded it in the ledger, so a nil
+    return or a smaller resend zeroes the periods it declares. -#}
 
 {% macro period_key(period_columns, prefix='') -%}
     concat_ws('|', {% for column in period_columns %}cast({{ prefix }}{{ column }} as varchar){% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
 
-{% macro submission_periods(relation, source_name, period_columns) -%}
+{% macro rows_periods(relation, source_name, period_columns) -%}
+    {#- Periods named by a submission's rows: for ledger records written before ingest kept
+        each submission's scope (their `periods` is null). -#}
     select
         '{{ source_name }}' as source,
-        {{ period_key(period_columns) }} as period_key,
-        submission_id,
-        ingest_seq,
-        count(*) as period_rows,
-        row_number() over (
-            partition by {{ period_key(period_columns) }}
-            order by ingest_seq desc, submission_id asc
-        ) as submission_rank
-    from {{ relation }}
-    group by {{ period_key(period_columns) }}, submission_id, ingest_seq
+        {{ period_key(period_columns, 'rows_.') }} as period_key,
+        rows_.submission_id,
+        count(*) as period_rows
+    from {{ relation }} as rows_
+    inner join {{ ref('stg_ingest__ledger') }} as ledger_
+        on rows_.submission_id = ledger_.record_id
+    where ledger_.periods is null
+    group by all
 {%- endmacro %}
 
 {% macro rows_of_version(relation, source_name, period_columns, submission_rank=1) -%}
@@ -49,12 +52,12 @@
     {%- set files = [folder ~ '/_schema/part.parquet'] -%}
     {%- if execute and flags.WHICH in ('run', 'build') and load_relation(ledger) is not none -%}
         {%- set query -%}
-            select file_sha256 from {{ ledger }}
+            select record_id from {{ ledger }}
             where source = '{{ source_name }}' and is_usable
             {%- if is_incremental() %}
-                and file_sha256 not in (select distinct submission_id from {{ this }})
+                and record_id not in (select distinct submission_id from {{ this }})
             {%- endif %}
-            order by file_sha256
+            order by record_id
         {%- endset -%}
         {%- for sha in run_query(query).columns[0].values() -%}
             {%- do files.append(folder ~ '/' ~ sha ~ '/part.parquet') -%}

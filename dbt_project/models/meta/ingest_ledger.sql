@@ -1,10 +1,15 @@
--- Every distinct file received, what became of it, and why (WAREHOUSE.md meta.ingest_ledger).
+-- Every arrival, what became of it, and why (WAREHOUSE.md meta.ingest_ledger).
 select
+    ledger.record_id,
     ledger.file_sha256,
     ledger.source,
     ledger.profile,
     ledger.file_name,
     ledger.received_at,
+    ledger.extracted_at,
+    ledger.extraction_source,
+    ledger.submitter,
+    ledger.declared_periods,
     ledger.rows_read,
     ledger.rows_accepted,
     ledger.rows_rejected,
@@ -13,9 +18,10 @@ select
         when ledger.validation = 'failed' then 'quarantined'
         else ledger.ingest_status
     end as status,
+    ledger.duplicate_of,
     ledger.message,
     ledger.validation,
     ledger.is_synthetic
 from {{ ref('stg_ingest__ledger') }} as ledger
 left join {{ ref('int_ingest__superseded_submissions') }} as superseded
-    on ledger.file_sha256 = superseded.submission_id
+    on ledger.record_id = superseded.submission_id

@@ -23,4 +23,4 @@ select
     caseload.waiting_list_end,
     caseload.advocate_fte
 from caseload
-inner join ledger on caseload._submission_id = ledger.file_sha256
+inner join ledger on caseload._submission_id = ledger.record_id

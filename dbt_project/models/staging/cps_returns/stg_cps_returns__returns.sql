@@ -24,4 +24,4 @@ select
     returns.prosecutions_completed,
     returns.convictions
 from returns
-inner join ledger on returns._submission_id = ledger.file_sha256
+inner join ledger on returns._submission_id = ledger.record_id

@@ -43,4 +43,4 @@ select
     crimes.outcome_type,
     crimes.outcome_date
 from crimes
-inner join ledger on crimes._submission_id = ledger.file_sha256
+inner join ledger on crimes._submission_id = ledger.record_id

@@ -24,4 +24,4 @@ select
     orders.decision_date,
     orders.breach_count
 from orders
-inner join ledger on orders._submission_id = ledger.file_sha256
+inner join ledger on orders._submission_id = ledger.record_id

@@ -31,5 +31,5 @@ select
     contacts.reported_to_police,
     contacts.referred_to
 from contacts
-inner join ledger on contacts._submission_id = ledger.file_sha256
+inner join ledger on contacts._submission_id = ledger.record_id
 left join forces on contacts.force_code = forces.force_code

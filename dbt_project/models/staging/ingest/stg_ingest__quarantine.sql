@@ -1,4 +1,5 @@
 select
+    coalesce(record_id, file_sha256) as record_id,
     file_sha256,
     source,
     file_name,

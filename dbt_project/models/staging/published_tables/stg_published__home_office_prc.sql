@@ -26,4 +26,4 @@ select
     rows_.offence_subgroup,
     rows_.offences
 from rows_
-inner join ledger on rows_._submission_id = ledger.file_sha256
+inner join ledger on rows_._submission_id = ledger.record_id

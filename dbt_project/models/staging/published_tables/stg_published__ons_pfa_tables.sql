@@ -27,4 +27,4 @@ select
     rows_.rate_per_1000,
     rows_.rate_marker
 from rows_
-inner join ledger on rows_._submission_id = ledger.file_sha256
+inner join ledger on rows_._submission_id = ledger.record_id

@@ -17,14 +17,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ingest import reference
-from ingest.contracts import AGE_BANDS, Column, Contract
-from ingest.errors import FileRejected, RowError
-from ingest.readers import Profile
+from ingest import areas, reference
+from ingest.areas import normalise_name_expr
+from ingest.errors import FileRejected, RowError, value_shape
+from ingest.numbers import decimal_expr, integer_expr
+from ingest.records.contracts import Column, Contract
+from ingest.records.readers import Profile
 
 MAX_TEXT = 200
+# NUL and the other C0 controls but tab and line ends, and DEL: never part of a value.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 MAX_REF = 64
-SHOWN_VALUE_MAX = 4  # values this short are shown in quarantine (codes like 8X, 23, Q5)
 
 
 @dataclass
@@ -46,16 +49,6 @@ def _norm_code(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(r"\s+", "").str.to_lowercase()
 
 
-def _norm_name(expr: pl.Expr) -> pl.Expr:
-    return (
-        expr.str.to_lowercase()
-        .str.replace_all("&", " and ", literal=True)
-        .str.replace_all(r"[^a-z0-9]+", " ")
-        .str.strip_chars()
-        .str.replace_all(r"\s+", " ")
-    )
-
-
 # A real date cell in a workbook arrives as ISO text ("2024-05-01 00:00:00") whatever the
 # export's text format. Only that exact form is read by its first ten characters, so a garbled
 # value such as "2024-05-011" is unparseable rather than silently 1 May.
@@ -68,11 +61,6 @@ def _date(expr: pl.Expr, fmt: str) -> pl.Expr:
         expr.str.strptime(pl.Date, fmt, strict=False),
         cell.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
     )
-
-
-def _int(expr: pl.Expr) -> pl.Expr:
-    cleaned = expr.str.replace(r"\.0+$", "").str.replace_all(",", "")
-    return cleaned.cast(pl.Int64, strict=False)
 
 
 def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
@@ -92,18 +80,20 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
             text.str.to_datetime(fmt, strict=False, time_unit="us") for text, fmt in formats
         )
     if kind == "int":
-        return _int(c)
+        return integer_expr(c)
     if kind == "decimal":
-        return c.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        return decimal_expr(c)
     if kind == "code":
         lookup = {_key(v): v for v in column.allowed}
         return _norm_code(c).replace_strict(lookup, default=None)
     if kind == "force":
-        return _norm_name(c).replace_strict(reference.force_lookup(), default=None)
+        return areas.force_code_expr(c)
+    if kind == "service":
+        return normalise_name_expr(c).replace_strict(reference.service_lookup(), default=None)
     if kind == "region":
-        return _norm_name(c).replace_strict(reference.region_lookup(), default=None)
+        return normalise_name_expr(c).replace_strict(areas.region_lookup(), default=None)
     if kind == "cps_area":
-        return _norm_name(c).replace_strict(reference.cps_area_lookup(), default=None)
+        return normalise_name_expr(c).replace_strict(areas.cps_area_lookup(), default=None)
     if kind == "offence":
         code = c.str.replace_all(r"\s+", "").str.to_uppercase()
         return pl.when(code.is_in(list(reference.offence_codes()))).then(code)
@@ -151,6 +141,15 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
             )
         if column.kind in ("identifier", "dob"):
             continue  # dropped at ingest; a bad date of birth only loses the age band
+        rules.append(
+            Rule(
+                column.name,
+                "control_character",
+                raw.str.contains(CONTROL_CHARACTERS),
+                "the value holds a control character such as NUL (U+0000), shown as \\xNN in "
+                "its shape; remove it and send the row again",
+            )
+        )
         limit = MAX_REF if column.kind == "ref" else MAX_TEXT
         rules.append(
             Rule(
@@ -184,6 +183,10 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
             ),
             "force": ("unknown_force", "use an ONS PFA code (E23…/W15…) or a force name"),
             "region": ("unknown_region", "use an ONS region name or code"),
+            "service": (
+                "unknown_service",
+                "use the service's name as in the register dbt_project/seeds/ref_services.csv",
+            ),
             "cps_area": ("unknown_cps_area", "use one of the 14 CPS Areas"),
             "offence": ("unknown_offence_code", "use a code from the offence reference"),
             "fin_year": ("invalid_financial_year", "use the form 2024/25"),
@@ -272,19 +275,6 @@ def cross_rules(contract: Contract) -> list[Rule]:
     return [catalogue[name] for name in contract.cross_rules]
 
 
-def value_shape(value: str | None) -> str | None:
-    """Short codes as they are; anything longer only as its shape, e.g. 'Aaaa Aaaaa'."""
-    if value is None:
-        return None
-    if len(value) <= SHOWN_VALUE_MAX:
-        return value
-    shape = "".join(
-        "9" if ch.isdigit() else "A" if ch.isupper() else "a" if ch.isalpha() else ch
-        for ch in value[:24]
-    )
-    return shape + ("…" if len(value) > 24 else "")
-
-
 def check_required_columns(
     frame: pl.DataFrame, contract: Contract, profile: Profile, file_name: str
 ) -> None:
@@ -294,7 +284,7 @@ def check_required_columns(
         present = [c for c in frame.columns if not c.startswith("_")]
         raise FileRejected(
             f"{file_name}: required column(s) missing: {', '.join(missing)} "
-            f"(profile {profile.name}; columns found: {', '.join(present) or 'none'}).",
+            f"(profile {profile.name}; {len(present)} standard column(s) found).",
             rule="missing_required_columns",
         )
 
@@ -388,30 +378,3 @@ def validate(
         *[pl.col(f"__typed_{c.name}").alias(c.name) for c in contract.columns],
     )
     return Validated(typed, errors, int(rejected_mask.sum()))
-
-
-def age_band(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
-    """Age in whole years at the event date, banded as SOURCES.md §1; null if unknown.
-
-    Whole years by integer arithmetic on YYYYMMDD numbers: (20250301 - 19800302) // 10000 = 44,
-    the birthday not yet reached. Cheap on millions of rows, exact on leap days."""
-
-    def yyyymmdd(day: pl.Expr) -> pl.Expr:
-        return day.dt.year() * 10000 + day.dt.month() * 100 + day.dt.day()
-
-    age = (yyyymmdd(on) - yyyymmdd(dob)) // 10000
-    bands = [
-        (15, "0-15"),
-        (19, "16-19"),
-        (24, "20-24"),
-        (34, "25-34"),
-        (44, "35-44"),
-        (54, "45-54"),
-        (64, "55-64"),
-        (74, "65-74"),
-    ]
-    expr = pl.when(age.is_null() | (age < 0) | (age > 120)).then(pl.lit(None, pl.String))
-    for upper, label in bands:
-        expr = expr.when(age <= upper).then(pl.lit(label))
-    assert AGE_BANDS[-1] == "75+"
-    return expr.otherwise(pl.lit("75+"))

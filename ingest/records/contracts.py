@@ -1,8 +1,8 @@
 """The national standard contract of each record-level or aggregate source (SOURCES.md §1-5).
 
 A contract is data: each column's kind, whether it is required, and its allowed values. The
-validator (ingest.validate) turns these into row rules; the pseudonymiser uses the identifier
-kinds. Cross-column rules live beside the columns they relate.
+validator (ingest.records.validation) turns these into row rules; the pseudonymiser uses the
+identifier kinds. Cross-column rules live beside the columns they relate.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ AGE_BANDS = ("0-15", "16-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65-7
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, code, force, date, datetime, int, decimal, fin_year, month, list,
+    kind: str  # text, code, force, service, date, datetime, int, decimal, fin_year, month, list,
     #            ref (pseudonymised), identifier (dropped), dob (-> age band, dropped)
     required: bool = True
     allowed: tuple[str, ...] = ()
@@ -143,7 +143,7 @@ HELPLINE_CONTACTS = Contract(
 ADVOCACY_CASELOAD = Contract(
     source="advocacy_caseload",
     columns=(
-        Column("service_name", "text"),
+        Column("service_name", "service"),  # from the register: never free text
         Column("month", "month"),
         Column("force_code", "force"),
         Column("referrals_received", "int", minimum=0),
@@ -156,8 +156,3 @@ ADVOCACY_CASELOAD = Contract(
     period_columns=("service_name", "force_code", "month"),
     row_key=("service_name", "month", "force_code"),
 )
-
-CONTRACTS: dict[str, Contract] = {
-    c.source: c
-    for c in (FORCE_CRIMES, FORCE_SPOS, CPS_RETURNS, HELPLINE_CONTACTS, ADVOCACY_CASELOAD)
-}
