@@ -44,6 +44,7 @@ install-test: $(VENV)/.installed-test
 
 demo-data: install
 	$(BIN)/python -m synthetic --seed $(SEED) --scale $(SCALE) --years $(YEARS)
+	$(BIN)/python -m ingest.keys create --if-missing  # the demo's own key; only the demo makes one
 
 pipeline: install
 	$(BIN)/python -m orchestration.run_pipeline

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 
+from ingest.lock import data_dir_lock
 from ingest.settings import data_paths
 from orchestration.dbt_manifest import prepare_manifest
 from orchestration.progress import (
@@ -54,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             handler = PipelineProgress(console, log, len(job.nodes_in_topological_order), assets)
             job = job.with_logger_defs({"progress": progress_logger_def(handler)})
             stage = "running the job"
-            with handler, dg.DagsterInstance.get() as instance:
+            # One run per data dir, held from ingest to publish (the ingest steps re-enter it).
+            with data_dir_lock(paths.root), handler, dg.DagsterInstance.get() as instance:
                 result = job.execute_in_process(
                     run_config={"loggers": {"progress": {}}},
                     instance=instance,

@@ -2,7 +2,7 @@
 
 ``write_synthetic_published_tables`` writes, from the synthetic force extracts' counts, the
 three published files a user would download, in the layouts the readers in
-``ingest.published_tables`` read:
+``ingest.official`` readers read:
 
 - ``home_office_prc/SYNTHETIC_prc-pfa-<years>-tables.xlsx``: Home Office open data tables (cover
   and notes sheets, one sheet per financial year). Each count is the extract's count nudged by
