@@ -199,7 +199,12 @@ def region_lookup() -> dict[str, str]:
     """Region and country names and codes, normalised → ONS code (Wales as W92000004)."""
     exact, _ = _area_lookup()
     regions = set(forces()["region_code"].drop_nulls().to_list())
-    return {k: m.code for k, m in exact.items() if m.code in regions}
+    lookup = {k: m.code for k, m in exact.items() if m.code in regions}
+    # A region's own name wins here even where a force shares it (West Midlands): in a
+    # region column it means the region.
+    for row in forces().drop_nulls("region_code").iter_rows(named=True):
+        lookup[normalise_name(row["region_name"])] = row["region_code"]
+    return lookup
 
 
 @lru_cache(maxsize=1)

@@ -60,3 +60,17 @@ def test_published_areas_have_their_types():
     assert resolve_force_name("Wales").code == "W92000004"
     assert resolve_force_name("Action Fraud").code is None
     assert region_lookup()[normalise_name("East of England")] == "E12000006"
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("West Midlands", "E12000005"),  # a force has the same name; here it is the region
+        ("east midlands", "E12000004"),
+        ("Yorkshire and Humber", "E12000003"),
+        ("East of England", "E12000006"),
+        ("E12000007", "E12000007"),
+    ],
+)
+def test_every_region_name_resolves_in_a_region_column(name, code):
+    assert region_lookup()[normalise_name(name)] == code
