@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import MARKERS, NOT_AVAILABLE
 from reports_app.data import (
     LOW_RELIABILITY,
     NATIONAL_CODE,
@@ -292,7 +293,7 @@ def value_scale(kind: str) -> float:
 
 def fmt_value(value: float | None, metric: dict, marker: str | None = None) -> str:
     if value is None:
-        return marker or "[x]"
+        return marker or NOT_AVAILABLE
     shown = value * value_scale(metric["kind"])
     text = f"{shown:.1f}%" if metric["kind"] == "proportion" else f"{shown:,.2f}"
     return f"{text} {marker}" if marker else text
@@ -300,13 +301,13 @@ def fmt_value(value: float | None, metric: dict, marker: str | None = None) -> s
 
 def fmt_count(value: int | float | None, marker: str | None = None) -> str:
     if value is None:
-        return marker or "[x]"
+        return marker or NOT_AVAILABLE
     return f"{int(value):,}"
 
 
 def fmt_pct(value: float | None, marker: str | None = None) -> str:
     if value is None:
-        return marker or "[x]"
+        return marker or NOT_AVAILABLE
     return f"{value:.1f}%"
 
 
@@ -388,13 +389,17 @@ def show_table(
         values = pl.col(column)
         if column in counts:
             marker = f"{column}_marker"
-            missing = pl.col(marker).fill_null("[x]") if marker in markers else pl.lit("[x]")
+            missing = (
+                pl.col(marker).fill_null(NOT_AVAILABLE)
+                if marker in markers
+                else pl.lit(NOT_AVAILABLE)
+            )
             display.append(_as_text(values, "{:,.0f}", missing).alias(column))
             hidden.add(marker)
         elif column in pct or column in decimals:
             template = "{:.1f}%" if column in pct else f"{{:,.{decimals[column]}f}}"
             marker = marker_of(column)
-            text = _as_text(values, template, pl.lit("[x]"))
+            text = _as_text(values, template, pl.lit(NOT_AVAILABLE))
             if marker:
                 hidden.add(marker)
                 flag = pl.col(marker)
@@ -438,7 +443,7 @@ def show_table(
         notes.append(f"{REVISED} revised since first published")
     figures = [c for c in frame.columns if c in counts or c in pct or c in decimals]
     if any(frame[c].null_count() for c in figures):
-        notes.append("[x] not available")
+        notes.append(MARKERS[NOT_AVAILABLE].legend)
     if notes:
         st.caption(". ".join(notes) + ".")
     st.download_button(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import LOW_RELIABILITY, LOW_RELIABILITY_EVENTS, SUPPRESSED, is_suppressed
 from reports_app import charts
 from reports_app.components import (
     FUNNEL_CLASSES,
@@ -151,7 +152,7 @@ def main() -> None:
             f"{name}'s figure is marked {selected['value_marker']}: "
             + (
                 "suppressed to protect confidentiality."
-                if selected["value_marker"] == "[c]"
+                if is_suppressed(selected["value_marker"])
                 else "the numerator is below 10, so it is of low reliability and not classed."
             )
         )
@@ -218,7 +219,7 @@ def main() -> None:
         )
         st.caption(
             dispersion + " Every force with a denominator is classed (exact limits for small "
-            "counts); figures from fewer than 10 events carry [u]."
+            f"counts); figures from fewer than {LOW_RELIABILITY_EVENTS} events carry {LOW_RELIABILITY}."
         )
 
     # --- Ski slope ------------------------------------------------------------------------------
@@ -240,7 +241,7 @@ def main() -> None:
     ranked_codes = order["force_code"].to_list()
     position = ranked_codes.index(force_code) + 1 if force_code in ranked_codes else None
     if order.is_empty():
-        st.info(f"Every force's figure for {period} is withheld ([c]) or not available.")
+        st.info(f"Every force's figure for {period} is withheld ({SUPPRESSED}) or not available.")
     else:
         charts.show(
             charts.ski_slope(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import SUPPRESSED
 from reports_app import charts
 from reports_app.components import (
     caveat,
@@ -113,7 +114,7 @@ def main() -> None:
     first = rows.row(0, named=True) if rows.height else {}
     national_value = first.get("national_value")
     if ranked.is_empty():
-        st.info(f"Every force's share for {year} is withheld ([c]) or not available.")
+        st.info(f"Every force's share for {year} is withheld ({SUPPRESSED}) or not available.")
     else:
         charts.show(
             charts.ski_slope(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import NOT_AVAILABLE, REVISED
 from reports_app import charts, queries
 from reports_app.components import caveat, fmt_count, show_table, text_alternative
 from reports_app.data import (
@@ -97,10 +98,10 @@ def main() -> None:
 
     def headline_value(row: dict | None, column: str, kind: str) -> str:
         if row is None:
-            return "[x]"
+            return NOT_AVAILABLE
         value = row.get(column)
         if kind == "pct":
-            return "[x]" if value is None else f"{value:.1f}%"
+            return NOT_AVAILABLE if value is None else f"{value:.1f}%"
         return fmt_count(value, row.get(f"{column}_marker"))
 
     def headline_delta(column: str, kind: str) -> tuple[str | None, str]:
@@ -161,7 +162,9 @@ def main() -> None:
     revised = query(
         f"select count(*) as n from {tbl('fct_recorded_crime_quarterly')} where is_revised"
     ).item()
-    bullets.append(f"- Revised force-quarter-offence figures in this snapshot: {revised} [r].")
+    bullets.append(
+        f"- Revised force-quarter-offence figures in this snapshot: {revised} {REVISED}."
+    )
     st.markdown("\n".join(bullets))
     if (latest.get("helpline_months") or 3) < 3:
         caveat(

@@ -8,7 +8,7 @@ import math
 import polars as pl
 import streamlit as st
 
-from publish.shorthand import sum_with_markers
+from publish.shorthand import SUPPRESSED, sum_with_markers
 from reports_app import charts, queries
 from reports_app.components import (
     caveat,
@@ -297,8 +297,8 @@ def main() -> None:
     withheld = monthly.filter(pl.col("contacts").is_null()).height
     if withheld:
         st.caption(
-            f"{withheld} of {monthly.height} months have a withheld figure ([c]): the lines "
-            "break there."
+            f"{withheld} of {monthly.height} months have a withheld figure ({SUPPRESSED}): "
+            "the lines break there."
         )
     text_alternative(
         f"Last three months, {helpline_area}: "
@@ -334,7 +334,7 @@ def main() -> None:
         caption="Contacts from each region, including those whose force area was not known; the "
         "England and Wales row is their sum, the one national helpline figure used throughout "
         "the app. Per 100,000 residents: ONS mid-2023 population. A total, per cent or rate is "
-        "[c] when a count it needs is suppressed",
+        f"{SUPPRESSED} when a count it needs is suppressed",
     )
 
     # --- Advocacy -----------------------------------------------------------------------------
