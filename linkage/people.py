@@ -1,0 +1,142 @@
+"""Probabilistic linkage of crime records into victim-suspect pairs (Splink, DuckDB backend).
+
+Each crime with an identified suspect (a reference or a name) is one record: the victim's and
+the suspect's keyed hashes (force references, name and date-of-birth keys from
+ingest/linkage_keys.py) and the recording force. Splink (Fellegi-Sunter) scores the candidate
+pairs the blocking rules admit, with u from random sampling and m by EM; pairs at or above the
+configured threshold are joined into clusters (connected components). A cluster is one pair
+of people, a victim and a suspect, across references, forces and spellings.
+
+Suspects carry no date of birth, so a suspect is only ever identified together with a victim:
+two "John Smith"s are told apart by whom they target.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import yaml
+
+from ingest.linkage_keys import DOB_KEY_COLUMNS
+
+SETTINGS_FILE = Path(__file__).with_name("settings.yaml")
+# The columns a record needs (raw/force_crimes after ingest; keys may be absent, see below).
+REFERENCE_COLUMNS = ("crime_ref", "force_code", "recorded_date", "offence_code")
+PERSON_COLUMNS = (
+    "victim_ref",
+    "suspect_ref",
+    "victim_name_key",
+    "victim_forename_key",
+    "victim_surname_key",
+    *DOB_KEY_COLUMNS,
+    "suspect_name_key",
+    "suspect_forename_key",
+    "suspect_surname_key",
+)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LinkageSettings:
+    threshold_match_probability: float
+    course_window_days: int
+    course_offences: tuple[str, ...]
+    training: dict[str, Any]
+    splink: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path = SETTINGS_FILE) -> LinkageSettings:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw["course_offences"] = tuple(raw["course_offences"])
+        return cls(**raw)
+
+
+def absent_columns(crimes: pl.DataFrame) -> list[str]:
+    return [c for c in PERSON_COLUMNS if c not in crimes.columns]
+
+
+def linkable_records(crimes: pl.DataFrame, settings: LinkageSettings) -> pl.DataFrame:
+    """The records Splink sees: course offences with an identified suspect. Key columns a
+    frame lacks (raw/ written before linkage keys existed) are null: those records then link
+    on their references alone."""
+    missing = absent_columns(crimes)
+    if missing:
+        log.warning("linkage: no %s in the crimes; those comparisons are null", ", ".join(missing))
+    frame = crimes.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+    return frame.select(*REFERENCE_COLUMNS, *PERSON_COLUMNS).filter(
+        pl.col("offence_code").is_in(settings.course_offences)
+        & (pl.col("suspect_ref").is_not_null() | pl.col("suspect_name_key").is_not_null())
+    )
+
+
+def _linker(records: pl.DataFrame, settings: LinkageSettings, con: duckdb.DuckDBPyConnection):
+    from splink import DuckDBAPI, Linker  # heavy import, only when linking
+
+    db_api = DuckDBAPI(connection=con)
+    con.register("linkage_records_view", records.to_arrow())
+    con.execute("create or replace table linkage_records as from linkage_records_view")
+    con.unregister("linkage_records_view")
+    table = db_api.register("linkage_records")
+    return Linker(table, dict(settings.splink), log_level=logging.WARNING)
+
+
+def train(linker, settings: LinkageSettings, absent: list[str]) -> None:
+    """u by random sampling, lambda from deterministic rules, m by EM (one session a rule;
+    a rule over a column the crimes lack is skipped: it would block no pair at all)."""
+    training = settings.training
+    linker.training.estimate_probability_two_random_records_match(
+        training["deterministic_rules"], recall=training["deterministic_recall"]
+    )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=training["u_max_pairs"], seed=training["seed"]
+    )
+    for rule in training["em_blocking_rules"]:
+        if any(f"l.{column} " in f"{rule} " for column in absent):
+            log.warning("linkage: EM session skipped (no %s): %s", ", ".join(absent), rule)
+            continue
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, record_sample_proportion=1.0
+        )
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    pairs: pl.DataFrame  # crime_ref -> pair_id (every linkable record, singletons included)
+    predictions: pl.DataFrame  # scored candidate pairs: crime_ref_l, crime_ref_r, match_probability
+    model: dict[str, Any]  # the trained Splink settings (m and u per level), for the record
+
+
+def link_pairs(
+    crimes: pl.DataFrame,
+    settings: LinkageSettings | None = None,
+    threshold: float | None = None,
+    min_probability: float | None = None,
+) -> LinkResult:
+    """Link crimes into victim-suspect pairs. `threshold` overrides the configured one (the
+    evaluation sweeps it); predictions below `min_probability` (default: the threshold) are
+    not returned."""
+    settings = settings or LinkageSettings.load()
+    threshold = settings.threshold_match_probability if threshold is None else threshold
+    records = linkable_records(crimes, settings)
+    with duckdb.connect() as con:
+        linker = _linker(records, settings, con)
+        train(linker, settings, absent_columns(crimes))
+        predictions = linker.inference.predict(
+            threshold_match_probability=min(threshold, min_probability or threshold)
+        )
+        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=threshold
+        )
+        pairs = con.sql(
+            f"select crime_ref, cluster_id as pair_id from {clusters.physical_name}"
+        ).pl()
+        scored = con.sql(
+            f"select crime_ref_l, crime_ref_r, match_probability from {predictions.physical_name}"
+        ).pl()
+        model = linker.misc.save_model_to_json()
+    return LinkResult(pairs=pairs, predictions=scored, model=model)
