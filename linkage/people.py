@@ -26,7 +26,7 @@ from ingest.linkage_keys import DOB_KEY_COLUMNS
 
 SETTINGS_FILE = Path(__file__).with_name("settings.yaml")
 # The columns a record needs (raw/force_crimes after ingest; keys may be absent, see below).
-REFERENCE_COLUMNS = ("crime_ref", "force_code", "recorded_date", "offence_code")
+REFERENCE_COLUMNS = ("crime_ref", "force_code", "recorded_date", "offence_code", "relationship")
 PERSON_COLUMNS = (
     "victim_ref",
     "suspect_ref",

@@ -41,6 +41,7 @@ NO_SUSPECT_REPEAT_SHARE = 0.10  # of no-suspect crimes, share re-using another's
 NEW_VICTIM_REF_SHARE = 0.30  # a later crime of a course files the victim under a new reference
 NEW_SUSPECT_REF_SHARE = 0.30  # ... or the suspect under a new reference
 BLANK_SUSPECT_REF_SHARE = 0.25  # a course crime before the last: suspect named, reference blank
+RELATIONSHIP_REDRAW_SHARE = 0.10  # a later course crime: relationship recorded afresh
 NAME_TYPO_SHARE = 0.04  # any record: one letter of a name mistyped (victim, suspect independently)
 DOB_SWAP_SHARE = 0.04  # any record: date of birth written with day and month swapped (day <= 12)
 CROSS_FORCE_SHARE = 0.08  # courses whose later half is recorded by another force
@@ -262,6 +263,15 @@ def generate_force_crimes(
     subcode = pick_index(rng, np.ones(len(subcodes)), n)
     subcode[~is_stalking] = len(subcodes)  # no sub-code
     rel = relationship[pair]
+    # A later report of a course records the relationship differently (ex- for current partner,
+    # unknown...): drawn afresh, so sometimes the same.
+    relationship_redrawn = np.zeros(n, dtype=bool)
+    relationship_redrawn[: course_of.size] = (position > 0) & (
+        rng.random(course_of.size) < RELATIONSHIP_REDRAW_SHARE
+    )
+    rel = np.where(
+        relationship_redrawn, pick_index(rng, (0.10, 0.45, 0.08, 0.22, 0.10, 0.05), n), rel
+    )
     has_suspect = ~no_suspect[pair]
     domestic = np.where(rel <= 2, rng.random(n) < 0.95, rng.random(n) < 0.03)
     cyber = rng.random(n) < np.array([0.35, 0.30, 0.25, 0.75])[offence]
