@@ -10,7 +10,6 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-
 pytestmark = pytest.mark.xdist_group("demo_pipeline")
 Z95, Z998 = stats.norm.isf(0.025), stats.norm.isf(0.001)
 
