@@ -100,7 +100,7 @@ def train(linker, settings: LinkageSettings, absent: list[str]) -> None:
             log.warning("linkage: EM session skipped (no %s): %s", ", ".join(absent), rule)
             continue
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, record_sample_proportion=1.0
+            rule, max_pairs=training["em_max_pairs"]
         )
 
 
