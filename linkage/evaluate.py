@@ -45,12 +45,21 @@ FIGURES_END = "<!-- end of figures -->"
 
 
 def landed_crimes(data_dir: Path, key: bytes) -> pl.DataFrame:
-    """The landed force crime files as ingest would write them to raw/, plus linkage keys."""
+    """The landed force crime files as ingest would write them to raw/, plus linkage keys:
+    read one by one, validated and keyed in one pass per export profile (as ingest batches)."""
     contract = CONTRACTS["force_crimes"]
-    frames = []
+    by_profile: dict[str, list[pl.DataFrame]] = {}
+    profiles = {}
     for path in sorted((data_dir / "landing" / "force_crimes").glob("*.*")):
         read = read_file(path, "force_crimes")
-        checked = validate(read.frame, contract, read.profile, path.name, dt.date.today())
+        profiles[read.profile.name] = read.profile
+        by_profile.setdefault(read.profile.name, []).append(
+            read.frame.with_columns(pl.lit(path.name).alias("_file_name"))
+        )
+    frames = []
+    for name, parts in by_profile.items():
+        combined = pl.concat(parts, how="diagonal_relaxed")
+        checked = validate(combined, contract, profiles[name], "batch", dt.date.today())
         rows = add_linkage_keys(checked.accepted, key, drop=False)
         frames.append(pseudonymise(rows, contract, key).drop("_file_name", "_row_number"))
     return pl.concat(frames, how="diagonal_relaxed")

@@ -473,18 +473,16 @@ COURSE_NOISE_TYPES = (
 )
 
 
-def relocate_cross_force(
-    crimes_by_force: dict[str, pl.DataFrame], prefixes: dict[str, str], seed: int
+def cross_force_arrivals(
+    movers_by_force: dict[str, pl.DataFrame], prefixes: dict[str, str], seed: int
 ) -> dict[str, pl.DataFrame]:
-    """Move the later half of each crossing course to another force (drawn per course): the
-    new force records them under its own crime and person references."""
-    moved_in: dict[str, list[pl.DataFrame]] = {code: [] for code in crimes_by_force}
-    stayed: dict[str, pl.DataFrame] = {}
-    codes = sorted(crimes_by_force)
+    """Each force's arriving crimes: the later half of every crossing course (rows flagged
+    `cross_force`) moves to another force, drawn per course, which records them under its own
+    crime and person references. Returns the arrivals by receiving force (possibly empty)."""
+    codes = sorted(movers_by_force)
+    moved_in: dict[str, list[pl.DataFrame]] = {code: [] for code in codes}
     for origin in codes:
-        crimes = crimes_by_force[origin]
-        stayed[origin] = crimes.filter(~pl.col("cross_force"))
-        moving = crimes.filter(pl.col("cross_force"))
+        moving = movers_by_force[origin]
         if moving.is_empty():
             continue
         rng = stream(seed, "cross_force", origin)
@@ -502,14 +500,14 @@ def relocate_cross_force(
     out = {}
     for target in codes:
         if not moved_in[target]:
-            out[target] = stayed[target]
+            out[target] = None
             continue
         arrived = pl.concat(moved_in[target]).sort("course_id", "recorded_date")
         prefix = prefixes[target]
         seq = pl.int_range(pl.len(), dtype=pl.Int64)
         # Numbers from 9,000,000 up: the force's own sequences stay far below.
         person = (pl.col("course_id").rank("dense") - 1).cast(pl.Int64)
-        arrived = arrived.with_columns(
+        out[target] = arrived.with_columns(
             pl.lit(target).alias("force_code"),
             pl.concat_str(
                 pl.lit(prefix + "/"),
@@ -528,8 +526,15 @@ def relocate_cross_force(
             .otherwise(pl.lit(prefix + "-P9") + (person + 3_000_000).cast(pl.String))
             .alias("suspect_ref"),
         )
-        out[target] = pl.concat([stayed[target], arrived]).sort("recorded_date", "crime_ref")
     return out
+
+
+def with_arrivals(crimes: pl.DataFrame, arrivals: pl.DataFrame | None) -> pl.DataFrame:
+    """A force's crimes after its crossing courses' later halves left and others arrived."""
+    stayed = crimes.filter(~pl.col("cross_force"))
+    if arrivals is None:
+        return stayed
+    return pl.concat([stayed, arrivals]).sort("recorded_date", "crime_ref")
 
 
 def planted_courses(crimes: pl.DataFrame) -> pl.DataFrame:

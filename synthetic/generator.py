@@ -36,10 +36,11 @@ from synthetic.crimes import (
     PHA_ACTS,
     STANDARD_COLUMNS,
     TRUTH_COLUMNS,
+    cross_force_arrivals,
     generate_force_crimes,
     no_suspect_repeat_victims,
     planted_courses,
-    relocate_cross_force,
+    with_arrivals,
 )
 from synthetic.params import force_parameters
 from synthetic.periods import FinancialQuarter, latest_complete_quarter, quarters_ending
@@ -174,12 +175,18 @@ def generate(config: GeneratorConfig) -> GenerationResult:
         files_by_profile[profile.name] = files_by_profile.get(profile.name, 0) + 1
 
     crime_truth, count_frames = [], []
-    # All forces first: a course crossing forces moves crimes from one force's files to another's.
-    crimes_by_force = relocate_cross_force(
+
+    def force_crimes(i: int) -> pl.DataFrame:
+        return generate_force_crimes(
+            seed, scale, quarters, forces.codes[i], prefixes[i], params.row(i, named=True), subcodes
+        ).crimes
+
+    # A course crossing forces moves crimes from one force's files to another's: a first pass
+    # collects the crimes that move (each force's generation is deterministic, so the second
+    # pass regenerates the same crimes one force at a time, keeping memory per force).
+    arrivals = cross_force_arrivals(
         {
-            code: generate_force_crimes(
-                seed, scale, quarters, code, prefixes[i], params.row(i, named=True), subcodes
-            ).crimes
+            code: force_crimes(i).filter(pl.col("cross_force"))
             for i, code in enumerate(forces.codes)
         },
         dict(zip(forces.codes, prefixes, strict=True)),
@@ -197,7 +204,7 @@ def generate(config: GeneratorConfig) -> GenerationResult:
         force_name = forces.names[i]
         force_params = params.row(i, named=True)
         assigned = assignment.row(i, named=True)
-        crimes = crimes_by_force.pop(force_code)
+        crimes = with_arrivals(force_crimes(i), arrivals.pop(force_code))
 
         # --- crime files, one per quarter -------------------------------------------------
         profile = profiles[assigned["force_crimes_profile"]]
