@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -20,6 +21,11 @@ from ingest.settings import DataPaths
 from linkage.people import LinkageSettings, link_pairs
 
 OUTPUT_SCHEMA = {"crime_key": pl.String, "pair_id": pl.String}
+
+
+def crime_pairs_path(paths: DataPaths) -> Path:
+    """Where the linkage step writes (dbt's source linkage.crime_pairs reads the same file)."""
+    return paths.root / "linkage" / "crime_pairs.parquet"
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,8 @@ def run_linkage(paths: DataPaths, settings: LinkageSettings | None = None) -> Li
     started = time.perf_counter()
     settings = settings or LinkageSettings.load()
     crimes = current_crimes(paths)
-    out_dir = paths.root / "linkage"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    target = crime_pairs_path(paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
     if crimes.is_empty():
         pairs = pl.DataFrame(schema=OUTPUT_SCHEMA)
         model: dict = {}
@@ -69,8 +75,8 @@ def run_linkage(paths: DataPaths, settings: LinkageSettings | None = None) -> Li
             pl.col("crime_ref").alias("crime_key"), pl.col("pair_id").cast(pl.String)
         )
         model = result.model
-    atomic_write_parquet(pairs, out_dir / "crime_pairs.parquet")
-    (out_dir / "model.json").write_text(json.dumps(model, indent=1, default=str))
+    atomic_write_parquet(pairs, target)
+    (target.parent / "model.json").write_text(json.dumps(model, indent=1, default=str))
     repeated = pairs.group_by("pair_id").len().filter(pl.col("len") >= 2).height
     return LinkageRun(
         crimes=crimes.height,

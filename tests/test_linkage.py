@@ -12,6 +12,7 @@ import pytest
 from linkage import evaluate as ev
 from linkage.courses import chain_courses
 from linkage.people import LinkageSettings, link_pairs
+from linkage.run import crime_pairs_path
 from tests.conftest import TEST_KEY, generate
 
 SCALE = 0.01  # about 12,000 crimes, 300 planted courses: enough to tell 0.9 from 0.5
@@ -96,7 +97,7 @@ def test_pipeline_courses_against_the_truth(demo_pipeline):
 
 @pytest.mark.xdist_group("demo_pipeline")
 def test_pipeline_writes_one_pair_per_linkable_current_crime(demo_pipeline):
-    pairs = pl.read_parquet(demo_pipeline.root / "linkage" / "crime_pairs.parquet")
+    pairs = pl.read_parquet(crime_pairs_path(demo_pipeline))
     assert pairs.height > 0 and pairs["crime_key"].is_unique().all()
     with duckdb.connect(str(demo_pipeline.warehouse_db), read_only=True) as con:
         current = set(
