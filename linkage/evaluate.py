@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
 import time
@@ -202,6 +203,7 @@ def evaluate(data_dir: Path) -> str:
     """Run everything; return the figures as Markdown."""
     settings = LinkageSettings.load()
     window = settings.course_window_days
+    manifest = json.loads((data_dir / "synthetic_truth" / "manifest.json").read_text())
     started = time.perf_counter()
     crimes = landed_crimes(data_dir, EVALUATION_KEY)
     truth = truth_crimes(data_dir, EVALUATION_KEY)
@@ -225,7 +227,8 @@ def evaluate(data_dir: Path) -> str:
     lines = [
         FIGURES_BEGIN,
         "",
-        f"Synthetic run `{data_dir.name}`: {crimes.height:,} crimes, "
+        f"Synthetic run (seed {manifest['seed']}, scale {manifest['scale']}, "
+        f"{len(manifest['quarters'])} quarters): {crimes.height:,} crimes, "
         f"{ours['all'].planted:,} planted courses; Splink at match probability "
         f"{settings.threshold_match_probability} (linkage/settings.yaml). Linking and chaining "
         f"took {link_seconds:.1f} s (reading and keying the landed files {read_seconds:.1f} s).",
