@@ -74,34 +74,59 @@ def linkable_records(crimes: pl.DataFrame, settings: LinkageSettings) -> pl.Data
     )
 
 
-def _linker(records: pl.DataFrame, settings: LinkageSettings, con: duckdb.DuckDBPyConnection):
-    from splink import DuckDBAPI, Linker  # heavy import, only when linking
-
-    db_api = DuckDBAPI(connection=con)
+def _load(records: pl.DataFrame, con: duckdb.DuckDBPyConnection) -> None:
     con.register("linkage_records_view", records.to_arrow())
     con.execute("create or replace table linkage_records as from linkage_records_view")
     con.unregister("linkage_records_view")
-    table = db_api.register("linkage_records")
-    return Linker(table, dict(settings.splink), log_level=logging.WARNING)
 
 
-def train(linker, settings: LinkageSettings, absent: list[str]) -> None:
-    """u by random sampling, lambda from deterministic rules, m by EM (one session a rule;
-    a rule over a column the crimes lack is skipped: it would block no pair at all)."""
+def _linker(settings: dict[str, Any], con: duckdb.DuckDBPyConnection):
+    from splink import DuckDBAPI, Linker  # heavy import, only when linking
+
+    table = DuckDBAPI(connection=con).register("linkage_records")
+    return Linker(table, settings, log_level=logging.WARNING)
+
+
+def _pairs_admitted(con: duckdb.DuckDBPyConnection, rule: str) -> int:
+    return con.execute(
+        "select count(*) from linkage_records as l join linkage_records as r "
+        f"on l.crime_ref < r.crime_ref and ({rule})"
+    ).fetchall()[0][0]
+
+
+def _prior(n: int, settings: LinkageSettings, con: duckdb.DuckDBPyConnection) -> float:
+    """lambda, as Splink's direct estimate: pairs the deterministic rules admit / all pairs /
+    their assumed recall. Clipped to [one match among all pairs, 0.99], so that a small extract
+    (no deterministic pair, or nearly all) still has a usable prior."""
     training = settings.training
-    linker.training.estimate_probability_two_random_records_match(
-        training["deterministic_rules"], recall=training["deterministic_recall"]
-    )
+    total = n * (n - 1) / 2
+    found = sum(_pairs_admitted(con, rule) for rule in training["deterministic_rules"])
+    return min(max(found / total / training["deterministic_recall"], 1 / total), 0.99)
+
+
+def train(linker, settings: LinkageSettings, con: duckdb.DuckDBPyConnection) -> None:
+    """u by random sampling and m by EM (one session a rule); lambda is set beforehand.
+    A rule admitting fewer than em_min_pairs pairs (a small or key-less extract) is skipped:
+    EM cannot learn from it, and the m values it would train keep their defaults."""
+    training = settings.training
     linker.training.estimate_u_using_random_sampling(
         max_pairs=training["u_max_pairs"], seed=training["seed"]
     )
     for rule in training["em_blocking_rules"]:
-        if any(f"l.{column} " in f"{rule} " for column in absent):
-            log.warning("linkage: EM session skipped (no %s): %s", ", ".join(absent), rule)
+        admitted = _pairs_admitted(con, rule)
+        if admitted < training["em_min_pairs"]:
+            log.warning("linkage: EM session skipped, %d pairs only: %s", admitted, rule)
             continue
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=training["em_max_pairs"]
         )
+
+
+PREDICTION_SCHEMA = {
+    "crime_ref_l": pl.String,
+    "crime_ref_r": pl.String,
+    "match_probability": pl.Float64,
+}
 
 
 @dataclass(frozen=True)
@@ -124,8 +149,21 @@ def link_pairs(
     threshold = settings.threshold_match_probability if threshold is None else threshold
     records = linkable_records(crimes, settings)
     with duckdb.connect() as con:
-        linker = _linker(records, settings, con)
-        train(linker, settings, absent_columns(crimes))
+        _load(records, con)
+        rules = settings.splink["blocking_rules_to_generate_predictions"]
+        if records.height < 2 or not sum(_pairs_admitted(con, rule) for rule in rules):
+            # Nothing can link (an empty or tiny extract): every record is its own pair.
+            return LinkResult(
+                pairs=records.select("crime_ref", pl.col("crime_ref").alias("pair_id")),
+                predictions=pl.DataFrame(schema=PREDICTION_SCHEMA),
+                model={},
+            )
+        splink_settings = dict(settings.splink)
+        splink_settings["probability_two_random_records_match"] = _prior(
+            records.height, settings, con
+        )
+        linker = _linker(splink_settings, con)
+        train(linker, settings, con)
         predictions = linker.inference.predict(
             threshold_match_probability=min(threshold, min_probability or threshold)
         )
