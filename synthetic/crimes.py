@@ -19,7 +19,7 @@ from synthetic.common import (
     unique_ids,
     yes_no,
 )
-from synthetic.names import full_names
+from synthetic.names import person_names, written_names
 from synthetic.params import (
     HARASSMENT_TREND_PER_YEAR,
     STALKING_TREND_PER_YEAR,
@@ -36,6 +36,19 @@ COURSE_MEAN_SIZE = float(np.dot(COURSE_SIZES, COURSE_SIZE_WEIGHTS))
 COURSE_MAX_SPAN_DAYS = 364  # every planted course lies within 12 months
 RECOGNISED_EARLY_STALKING = 0.35  # chance an earlier crime of a recognised course is 8Q too
 NO_SUSPECT_REPEAT_SHARE = 0.10  # of no-suspect crimes, share re-using another's victim
+
+# Linkage noise (docs/SYNTHETIC_DATA.md, "Linkage noise"): how real force records hide a course.
+NEW_VICTIM_REF_SHARE = 0.30  # a later crime of a course files the victim under a new reference
+NEW_SUSPECT_REF_SHARE = 0.30  # ... or the suspect under a new reference
+BLANK_SUSPECT_REF_SHARE = 0.25  # a course crime before the last: suspect named, reference blank
+RELATIONSHIP_REDRAW_SHARE = 0.10  # a later course crime: relationship recorded afresh
+NAME_TYPO_SHARE = 0.04  # any record: one letter of a name mistyped (victim, suspect independently)
+DOB_SWAP_SHARE = 0.04  # any record: date of birth written with day and month swapped (day <= 12)
+CROSS_FORCE_SHARE = 0.08  # courses whose later half is recorded by another force
+GAP_PAIR_SHARE = 0.10  # per course: a victim-suspect pair with 2 crimes over 12 months apart
+GAP_PAIR_DAYS = (400, 700)  # the gap of a gap pair (never a course)
+NAME_DECOY_SHARE = 0.15  # per course: two single crimes whose victims share name, sex and birth
+# year and whose suspects share a name, but who are different people (never a course)
 
 # Outcome mix among crimes with an outcome assigned, excluding charge (1): relative weights.
 OUTCOMES_WITH_SUSPECT = {
@@ -95,9 +108,7 @@ STANDARD_COLUMNS = (
 
 @dataclass(frozen=True)
 class ForceCrimes:
-    crimes: pl.DataFrame  # STANDARD_COLUMNS + quarter_idx, course_id, pha_act
-    courses: pl.DataFrame  # planted courses of conduct (truth)
-    no_suspect_repeats: pl.DataFrame  # victims with several no-suspect crimes (not courses)
+    crimes: pl.DataFrame  # STANDARD_COLUMNS + quarter_idx, pha_act + TRUTH_COLUMNS
 
 
 def expected_counts(params: dict, scale: float, quarters: list[FinancialQuarter]) -> np.ndarray:
@@ -141,10 +152,25 @@ def generate_force_crimes(
     recognised = rng.random(n_courses) < params["course_recognised_share"]
     start = rng.integers(w_start, w_end + 1, n_courses)
     span = np.minimum(rng.integers(30, COURSE_MAX_SPAN_DAYS + 1, n_courses), w_end - start)
-    course_of = np.repeat(np.arange(n_courses), sizes)
+    # Gap pairs (decoys): the same victim and suspect twice, more than 12 months apart.
+    n_gap = (
+        int(rng.poisson(GAP_PAIR_SHARE * n_courses)) if w_end - w_start > GAP_PAIR_DAYS[0] else 0
+    )
+    gap_start = rng.integers(w_start, w_end - GAP_PAIR_DAYS[0] + 1, n_gap)
+    gap = np.minimum(rng.integers(*GAP_PAIR_DAYS, n_gap, endpoint=True), w_end - gap_start)
+    n_groups = n_courses + n_gap
+    is_gap = np.arange(n_groups) >= n_courses
+    sizes = np.concatenate([sizes, np.full(n_gap, 2, dtype=sizes.dtype)])
+    recognised = np.concatenate([recognised, rng.random(n_gap) < 0.5])
+    start = np.concatenate([start, gap_start])
+    span = np.concatenate([span, gap])
+    course_of = np.repeat(np.arange(n_groups), sizes)
     position = np.arange(course_of.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     offset = np.floor(rng.random(course_of.size) * (span[course_of] + 1)).astype(np.int64)
     offset[position == 0] = 0
+    offset[is_gap[course_of] & (position == 1)] = span[course_of][
+        is_gap[course_of] & (position == 1)
+    ]
     course_day = start[course_of] + offset
     order = np.lexsort((course_day, course_of))
     course_day = course_day[order]  # grouping is unchanged, days now ascend within a course
@@ -170,8 +196,8 @@ def generate_force_crimes(
     n_singles = single_day.size
 
     # --- people: one (victim, suspect) pair per course and per single crime --------------
-    n_pairs = n_courses + n_singles
-    is_course_pair = np.arange(n_pairs) < n_courses
+    n_pairs = n_groups + n_singles
+    is_course_pair = np.arange(n_pairs) < n_groups
     victim_sex = pick_index(rng, (0.75, 0.21, 0.01, 0.03), n_pairs)  # SEXES order
     suspect_female_p = np.where(rng.random(n_pairs) < 0.17, 1.0, 0.0)
     relationship = np.where(
@@ -181,16 +207,40 @@ def generate_force_crimes(
     )  # RELATIONSHIPS order
     no_suspect = ~is_course_pair & (rng.random(n_pairs) < params["blank_suspect_share"])
     relationship[no_suspect] = 4 + pick_index(rng, (0.4, 0.6), int(no_suspect.sum()))
-    ids = unique_ids(rng, 2 * n_pairs)
-    victim_id, suspect_id = ids[:n_pairs], ids[n_pairs:]
+    n_group_crimes = course_of.size
+    ids = unique_ids(rng, 2 * n_pairs + 2 * n_group_crimes)
+    victim_id, suspect_id = ids[:n_pairs], ids[n_pairs : 2 * n_pairs]
+    fresh_victim_id = ids[2 * n_pairs : 2 * n_pairs + n_group_crimes]
+    fresh_suspect_id = ids[2 * n_pairs + n_group_crimes :]
     first_day = np.concatenate([start, single_day])
     age_years = np.clip(rng.normal(36.0, 13.0, n_pairs), 13.0, 90.0)
     birth_day = (
         first_day - np.floor(age_years * 365.25).astype(np.int64) - rng.integers(0, 365, n_pairs)
     )
     female_p = np.select([victim_sex == 0, victim_sex == 1], [1.0, 0.0], default=0.5)
-    victim_name = full_names(rng, female_p)
-    suspect_name = full_names(rng, suspect_female_p)
+    victim_person = person_names(rng, female_p)
+    suspect_person = person_names(rng, suspect_female_p)
+
+    # Name decoys: the next single crime in time (with a suspect) gets a victim of the same
+    # name, sex and birth year as this one, and a suspect of the same name: different people.
+    singles_with_suspect = np.flatnonzero(~is_course_pair & ~no_suspect)
+    by_time = singles_with_suspect[np.argsort(first_day[singles_with_suspect], kind="stable")]
+    n_decoy = min(int(rng.poisson(NAME_DECOY_SHARE * n_courses)), by_time.size // 2)
+    slots = rng.choice(by_time.size // 2, n_decoy, replace=False) if n_decoy else np.zeros(0, int)
+    donor, twin = by_time[2 * slots], by_time[2 * slots + 1]
+    victim_sex[twin] = victim_sex[donor]
+    year_start = (
+        (birth_day[donor].astype("datetime64[D]").astype("datetime64[Y]")).astype("datetime64[D]")
+    ).astype(np.int64)
+    twin_day = year_start + (birth_day[donor] - year_start + rng.integers(1, 364, n_decoy)) % 365
+    birth_day[twin] = twin_day
+    name_decoy = np.zeros(n_pairs, dtype=bool)
+    name_decoy[donor] = name_decoy[twin] = True
+    for people in (victim_person, suspect_person):
+        for column in ("first", "surname"):
+            values = people[column].to_numpy().copy()
+            values[twin] = values[donor]
+            people.replace_column(people.get_column_index(column), pl.Series(column, values))
 
     # Decoys: some no-suspect crimes are against a victim of another no-suspect crime (same
     # person, suspect never identified). They are NOT courses of conduct: a blank suspect_ref
@@ -204,7 +254,7 @@ def generate_force_crimes(
         victim_of[recipients] = donor_pool[rng.integers(0, donor_pool.size, n_repeat)]
 
     # --- crimes ---------------------------------------------------------------------------
-    pair = np.concatenate([course_of, n_courses + np.arange(n_singles)])
+    pair = np.concatenate([course_of, n_groups + np.arange(n_singles)])
     victim = victim_of[pair]
     day = np.concatenate([course_day, single_day])
     offence = np.concatenate([offence_idx, single_offence]).astype(np.int64)  # OFFENCES order
@@ -213,6 +263,15 @@ def generate_force_crimes(
     subcode = pick_index(rng, np.ones(len(subcodes)), n)
     subcode[~is_stalking] = len(subcodes)  # no sub-code
     rel = relationship[pair]
+    # A later report of a course records the relationship differently (ex- for current partner,
+    # unknown...): drawn afresh, so sometimes the same.
+    relationship_redrawn = np.zeros(n, dtype=bool)
+    relationship_redrawn[: course_of.size] = (position > 0) & (
+        rng.random(course_of.size) < RELATIONSHIP_REDRAW_SHARE
+    )
+    rel = np.where(
+        relationship_redrawn, pick_index(rng, (0.10, 0.45, 0.08, 0.22, 0.10, 0.05), n), rel
+    )
     has_suspect = ~no_suspect[pair]
     domestic = np.where(rel <= 2, rng.random(n) < 0.95, rng.random(n) < 0.03)
     cyber = rng.random(n) < np.array([0.35, 0.30, 0.25, 0.75])[offence]
@@ -257,19 +316,66 @@ def generate_force_crimes(
     tiebreak = rng.random(n)
     ref_gap = rng.integers(1, 8, n)
 
+    # --- linkage noise on each record (docs/SYNTHETIC_DATA.md) --------------------------
+    in_group = np.arange(n) < n_group_crimes
+    later = np.zeros(n, dtype=bool)
+    later[:n_group_crimes] = position > 0
+    before_last = np.zeros(n, dtype=bool)
+    before_last[:n_group_crimes] = ~is_last
+    new_victim_ref = later & (rng.random(n) < NEW_VICTIM_REF_SHARE)
+    new_suspect_ref = later & (rng.random(n) < NEW_SUSPECT_REF_SHARE)
+    blank_suspect_ref = before_last & (rng.random(n) < BLANK_SUSPECT_REF_SHARE)
+    fresh_victim = np.concatenate([fresh_victim_id, np.zeros(n_singles, dtype=np.int64)])
+    fresh_suspect = np.concatenate([fresh_suspect_id, np.zeros(n_singles, dtype=np.int64)])
+    victim_ref_id = np.where(new_victim_ref, fresh_victim, victim_id[victim])
+    suspect_ref_id = np.where(new_suspect_ref, fresh_suspect, suspect_id[pair])
+    crosses = np.zeros(n_groups, dtype=bool)
+    crosses[:n_courses] = rng.random(n_courses) < CROSS_FORCE_SHARE
+    cross_force = np.zeros(n, dtype=bool)  # the later half of a crossing course moves force
+    cross_force[:n_group_crimes] = crosses[course_of] & (2 * position >= sizes[course_of])
+    victim_written, victim_typo = written_names(
+        rng,
+        victim_person["first"].gather(victim),
+        victim_person["surname"].gather(victim),
+        NAME_TYPO_SHARE,
+    )
+    suspect_written, suspect_typo = written_names(
+        rng,
+        suspect_person["first"].gather(pair),
+        suspect_person["surname"].gather(pair),
+        NAME_TYPO_SHARE,
+    )
+    dob = birth_day[victim].astype("datetime64[D]")
+    dob_month = dob.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    dob_dom = (dob - dob.astype("datetime64[M]")).astype(np.int64) + 1
+    dob_swap = (dob_dom <= 12) & (dob_dom != dob_month) & (rng.random(n) < DOB_SWAP_SHARE)
+    swapped_dob = (
+        dob.astype("datetime64[Y]").astype("datetime64[M]")
+        + (np.where(dob_swap, dob_dom, dob_month) - 1)
+    ).astype("datetime64[D]") + (np.where(dob_swap, dob_month, dob_dom) - 1)
+    group_kind = np.where(
+        in_group,
+        np.where(
+            np.concatenate([is_gap[course_of], np.zeros(n_singles, bool)]), "gap_pair", "course"
+        ),
+        "single",
+    )
+
     frame = pl.DataFrame(
         [
             labels("offence_code", OFFENCES, offence),
             labels("offence_subcode", (*subcodes, None), subcode),
             days_to_date(day, "recorded_date"),
-            pl.Series("victim_id", victim_id[victim]),
-            victim_name.gather(victim).alias("victim_name"),
-            days_to_date(birth_day[victim], "victim_dob"),
+            pl.Series("victim_id", victim_ref_id),
+            pl.Series("victim_person", victim_id[victim]),
+            victim_written.alias("victim_name"),
+            days_to_date(swapped_dob.astype(np.int64), "victim_dob"),
             pl.Series("dob_missing", dob_missing),
             labels("victim_sex", SEXES, victim_sex[victim]),
-            pl.Series("suspect_id", suspect_id[pair]),
+            pl.Series("suspect_id", suspect_ref_id),
+            pl.Series("suspect_person", suspect_id[pair]),
             pl.Series("has_suspect", has_suspect),
-            suspect_name.gather(pair).alias("suspect_name"),
+            suspect_written.alias("suspect_name"),
             labels("relationship", RELATIONSHIPS, rel),
             yes_no("domestic_flag", domestic),
             yes_no("cyber_flag", cyber),
@@ -280,6 +386,16 @@ def generate_force_crimes(
             pl.Series("outcome_day", outcome_day),
             labels("pha_act", (*PHA_ACTS, None), pha_act),
             pl.Series("course_id", np.concatenate([course_of, np.full(n_singles, -1)])),
+            pl.Series("course_position", np.concatenate([position, np.full(n_singles, -1)])),
+            pl.Series("group_kind", group_kind),
+            pl.Series("new_victim_ref", new_victim_ref),
+            pl.Series("new_suspect_ref", new_suspect_ref & has_suspect),
+            pl.Series("blank_suspect_ref", blank_suspect_ref & has_suspect),
+            pl.Series("victim_name_typo", victim_typo),
+            pl.Series("suspect_name_typo", suspect_typo & has_suspect),
+            pl.Series("dob_swapped", dob_swap & ~dob_missing),
+            pl.Series("cross_force", cross_force),
+            pl.Series("name_decoy", name_decoy[pair]),
             pl.Series("quarter_idx", np.concatenate([course_quarter, single_quarter])),
             pl.Series("tiebreak", tiebreak),
             pl.Series("ref_gap", ref_gap),
@@ -303,9 +419,19 @@ def generate_force_crimes(
             (pl.lit(prefix + "-P") + pl.col("victim_id").cast(pl.String).str.zfill(8)).alias(
                 "victim_ref"
             ),
-            pl.when(pl.col("has_suspect"))
+            pl.when(pl.col("has_suspect") & ~pl.col("blank_suspect_ref"))
             .then(pl.lit(prefix + "-P") + pl.col("suspect_id").cast(pl.String).str.zfill(8))
             .alias("suspect_ref"),
+            (pl.lit(force_code + ":") + pl.col("victim_person").cast(pl.String)).alias(
+                "victim_person"
+            ),
+            pl.when(pl.col("has_suspect"))
+            .then(pl.lit(force_code + ":") + pl.col("suspect_person").cast(pl.String))
+            .alias("suspect_person"),
+            pl.when(pl.col("course_id") >= 0)
+            .then(pl.lit(force_code + ":") + pl.col("course_id").cast(pl.String))
+            .alias("course_id"),
+            pl.col("dob_missing").alias("dob_missing"),
             pl.when(pl.col("has_suspect")).then(pl.col("suspect_name")).alias("suspect_name"),
             pl.when(~pl.col("dob_missing")).then(pl.col("victim_dob")).alias("victim_dob"),
             pl.when(pl.col("outcome_type") > 0)
@@ -313,49 +439,170 @@ def generate_force_crimes(
             .alias("outcome_date"),
         )
     )
-    crimes = frame.select(*STANDARD_COLUMNS, "quarter_idx", "course_id", "pha_act")
+    crimes = frame.select(*STANDARD_COLUMNS, "quarter_idx", "pha_act", *TRUTH_COLUMNS)
+    return ForceCrimes(crimes=crimes)
 
-    courses = (
-        crimes.filter(pl.col("course_id") >= 0)
+
+# The truth of each crime (never written to landing/): who the people really are, which planted
+# group it belongs to, and which noise it carries.
+TRUTH_COLUMNS = (
+    "victim_person",
+    "suspect_person",
+    "course_id",
+    "course_position",
+    "group_kind",
+    "new_victim_ref",
+    "new_suspect_ref",
+    "blank_suspect_ref",
+    "victim_name_typo",
+    "suspect_name_typo",
+    "dob_swapped",
+    "dob_missing",
+    "cross_force",
+    "name_decoy",
+)
+# Noise types a planted course can carry (docs/SYNTHETIC_DATA.md); `clean` when none does.
+COURSE_NOISE_TYPES = (
+    "new_victim_ref",
+    "new_suspect_ref",
+    "blank_suspect_ref",
+    "name_typo",
+    "dob_swapped",
+    "dob_missing",
+    "cross_force",
+)
+
+
+def cross_force_arrivals(
+    movers_by_force: dict[str, pl.DataFrame], prefixes: dict[str, str], seed: int
+) -> dict[str, pl.DataFrame]:
+    """Each force's arriving crimes: the later half of every crossing course (rows flagged
+    `cross_force`) moves to another force, drawn per course, which records them under its own
+    crime and person references. Returns the arrivals by receiving force (possibly empty)."""
+    codes = sorted(movers_by_force)
+    moved_in: dict[str, list[pl.DataFrame]] = {code: [] for code in codes}
+    for origin in codes:
+        moving = movers_by_force[origin]
+        if moving.is_empty():
+            continue
+        rng = stream(seed, "cross_force", origin)
+        course_ids = moving["course_id"].unique().sort()
+        others = [c for c in codes if c != origin]
+        dest = pl.DataFrame(
+            {
+                "course_id": course_ids,
+                "dest": pl.Series(others).gather(rng.integers(0, len(others), len(course_ids))),
+            }
+        )
+        moving = moving.join(dest, on="course_id", how="left")
+        for (target,), part in moving.partition_by("dest", as_dict=True).items():
+            moved_in[target].append(part.drop("dest"))
+    out = {}
+    for target in codes:
+        if not moved_in[target]:
+            out[target] = None
+            continue
+        arrived = pl.concat(moved_in[target]).sort("course_id", "recorded_date")
+        prefix = prefixes[target]
+        seq = pl.int_range(pl.len(), dtype=pl.Int64)
+        # Numbers from 9,000,000 up: the force's own sequences stay far below.
+        person = (pl.col("course_id").rank("dense") - 1).cast(pl.Int64)
+        out[target] = arrived.with_columns(
+            pl.lit(target).alias("force_code"),
+            pl.concat_str(
+                pl.lit(prefix + "/"),
+                (pl.col("recorded_date").dt.year() % 100).cast(pl.String).str.zfill(2),
+                pl.lit("/"),
+                (seq + 9_000_000).cast(pl.String),
+            ).alias("crime_ref"),
+            pl.when(pl.col("new_victim_ref"))
+            .then(pl.lit(prefix + "-P9") + (seq + 5_000_000).cast(pl.String))
+            .otherwise(pl.lit(prefix + "-P9") + (person + 1_000_000).cast(pl.String))
+            .alias("victim_ref"),
+            pl.when(pl.col("suspect_ref").is_null())
+            .then(None)
+            .when(pl.col("new_suspect_ref"))
+            .then(pl.lit(prefix + "-P9") + (seq + 7_000_000).cast(pl.String))
+            .otherwise(pl.lit(prefix + "-P9") + (person + 3_000_000).cast(pl.String))
+            .alias("suspect_ref"),
+        )
+    return out
+
+
+def with_arrivals(crimes: pl.DataFrame, arrivals: pl.DataFrame | None) -> pl.DataFrame:
+    """A force's crimes after its crossing courses' later halves left and others arrived."""
+    stayed = crimes.filter(~pl.col("cross_force"))
+    if arrivals is None:
+        return stayed
+    return pl.concat([stayed, arrivals]).sort("recorded_date", "crime_ref")
+
+
+def planted_courses(crimes: pl.DataFrame) -> pl.DataFrame:
+    """One row per planted course of conduct (truth), from all forces' crimes."""
+    return (
+        crimes.filter(pl.col("group_kind") == "course")
+        .sort("recorded_date", "crime_ref")
         .group_by("course_id")
         .agg(
             pl.col("force_code").first(),
             pl.col("victim_ref").first(),
-            pl.col("suspect_ref").first(),
-            pl.col("crime_ref").sort_by("recorded_date", "crime_ref").alias("crime_refs"),
+            pl.col("suspect_ref").drop_nulls().first(),
+            pl.col("victim_person").first(),
+            pl.col("suspect_person").first(),
+            pl.col("crime_ref").alias("crime_refs"),
+            pl.col("force_code").unique(maintain_order=True).alias("forces"),
             pl.len().cast(pl.Int32).alias("n_crimes"),
             pl.col("recorded_date").min().alias("first_recorded_date"),
             pl.col("recorded_date").max().alias("last_recorded_date"),
             (pl.col("offence_code") == "8Q").any().alias("has_stalking"),
+            pl.col("new_victim_ref").any(),
+            pl.col("new_suspect_ref").any(),
+            pl.col("blank_suspect_ref").any(),
+            (pl.col("victim_name_typo") | pl.col("suspect_name_typo")).any().alias("name_typo"),
+            pl.col("dob_swapped").any(),
+            pl.col("dob_missing").any(),
+            pl.col("cross_force").any(),
         )
-        .sort("course_id")
         .with_columns(
             pl.when(pl.col("has_stalking"))
             .then(pl.lit("recognised"))
             .otherwise(pl.lit("unrecognised"))
-            .alias("planted_as")
+            .alias("planted_as"),
+            pl.concat_list(
+                pl.when(pl.col(t)).then(pl.lit(t)).otherwise(None) for t in COURSE_NOISE_TYPES
+            )
+            .list.drop_nulls()
+            .alias("noise"),
         )
+        .sort("force_code", "first_recorded_date", "victim_ref", "course_id")
         .select(
+            "course_id",
             "force_code",
+            "forces",
             "victim_ref",
             "suspect_ref",
+            "victim_person",
+            "suspect_person",
             "crime_refs",
             "n_crimes",
             "first_recorded_date",
             "last_recorded_date",
             "planted_as",
+            "noise",
         )
     )
-    repeats = (
-        crimes.filter(pl.col("suspect_ref").is_null())
-        .group_by("victim_ref")
+
+
+def no_suspect_repeat_victims(crimes: pl.DataFrame) -> pl.DataFrame:
+    """Decoys: victims with 2+ crimes where no suspect was identified (no name, no reference)."""
+    return (
+        crimes.filter(pl.col("suspect_person").is_null())
+        .group_by("force_code", "victim_ref")
         .agg(
-            pl.col("force_code").first(),
             pl.col("crime_ref").sort_by("recorded_date", "crime_ref").alias("crime_refs"),
             pl.len().cast(pl.Int32).alias("n_crimes"),
         )
         .filter(pl.col("n_crimes") >= 2)
-        .sort("victim_ref")
+        .sort("force_code", "victim_ref")
         .select("force_code", "victim_ref", "crime_refs", "n_crimes")
     )
-    return ForceCrimes(crimes=crimes, courses=courses, no_suspect_repeats=repeats)

@@ -31,7 +31,17 @@ from synthetic.common import (
     load_stalking_subcodes,
     stream,
 )
-from synthetic.crimes import OFFENCES, PHA_ACTS, STANDARD_COLUMNS, generate_force_crimes
+from synthetic.crimes import (
+    OFFENCES,
+    PHA_ACTS,
+    STANDARD_COLUMNS,
+    TRUTH_COLUMNS,
+    cross_force_arrivals,
+    generate_force_crimes,
+    no_suspect_repeat_victims,
+    planted_courses,
+    with_arrivals,
+)
 from synthetic.params import force_parameters
 from synthetic.periods import FinancialQuarter, latest_complete_quarter, quarters_ending
 from synthetic.profiles import STANDARD_PROFILE, Profile, assign_profiles, load_profiles
@@ -164,7 +174,24 @@ def generate(config: GeneratorConfig) -> GenerationResult:
         rows_by_profile[profile.name] = rows_by_profile.get(profile.name, 0) + n_rows
         files_by_profile[profile.name] = files_by_profile.get(profile.name, 0) + 1
 
-    courses, repeats, crime_truth, count_frames = [], [], [], []
+    crime_truth, count_frames = [], []
+
+    def force_crimes(i: int) -> pl.DataFrame:
+        return generate_force_crimes(
+            seed, scale, quarters, forces.codes[i], prefixes[i], params.row(i, named=True), subcodes
+        ).crimes
+
+    # A course crossing forces moves crimes from one force's files to another's: a first pass
+    # collects the crimes that move (each force's generation is deterministic, so the second
+    # pass regenerates the same crimes one force at a time, keeping memory per force).
+    arrivals = cross_force_arrivals(
+        {
+            code: force_crimes(i).filter(pl.col("cross_force"))
+            for i, code in enumerate(forces.codes)
+        },
+        dict(zip(forces.codes, prefixes, strict=True)),
+        seed,
+    )
     police_charges = np.zeros((len(forces), len(quarters), len(PHA_ACTS)), dtype=np.int64)
     bar = tqdm(
         total=len(forces),
@@ -177,12 +204,7 @@ def generate(config: GeneratorConfig) -> GenerationResult:
         force_name = forces.names[i]
         force_params = params.row(i, named=True)
         assigned = assignment.row(i, named=True)
-        result = generate_force_crimes(
-            seed, scale, quarters, force_code, prefixes[i], force_params, subcodes
-        )
-        crimes = result.crimes
-        courses.append(result.courses)
-        repeats.append(result.no_suspect_repeats)
+        crimes = with_arrivals(force_crimes(i), arrivals.pop(force_code))
 
         # --- crime files, one per quarter -------------------------------------------------
         profile = profiles[assigned["force_crimes_profile"]]
@@ -269,7 +291,8 @@ def generate(config: GeneratorConfig) -> GenerationResult:
                 "suspect_ref",
                 "outcome_type",
                 "outcome_date",
-                (pl.col("course_id") >= 0).alias("in_planted_course"),
+                (pl.col("group_kind") == "course").alias("in_planted_course"),
+                *TRUTH_COLUMNS,
             )
         )
         bar.update(1)
@@ -372,12 +395,13 @@ def generate(config: GeneratorConfig) -> GenerationResult:
     published = _call_published_hook(landing, counts, seed)
 
     # --- planted truth ----------------------------------------------------------------------
-    courses_frame = pl.concat(courses).sort("force_code", "first_recorded_date", "victim_ref")
+    crime_truth_frame = pl.concat(crime_truth)
+    courses_frame = planted_courses(crime_truth_frame)
     courses_frame.write_parquet(truth_dir / "courses_of_conduct.parquet")
-    pl.concat(repeats).sort("force_code", "victim_ref").write_parquet(
+    no_suspect_repeat_victims(crime_truth_frame).write_parquet(
         truth_dir / "no_suspect_repeat_victims.parquet"
     )
-    pl.concat(crime_truth).write_parquet(truth_dir / "crimes.parquet")
+    crime_truth_frame.write_parquet(truth_dir / "crimes.parquet")
     assignment.write_csv(truth_dir / "profile_assignment.csv")
     params.write_csv(truth_dir / "force_parameters.csv")
     advocacy.services(seed, forces).write_csv(truth_dir / "advocacy_services.csv")

@@ -219,7 +219,8 @@ def main() -> None:
         )
         st.caption(
             dispersion + " Every force with a denominator is classed (exact limits for small "
-            f"counts); figures from fewer than {LOW_RELIABILITY_EVENTS} events carry {LOW_RELIABILITY}."
+            f"counts); figures from fewer than {LOW_RELIABILITY_EVENTS} events carry "
+            f"{LOW_RELIABILITY}."
         )
 
     # --- Ski slope ------------------------------------------------------------------------------
