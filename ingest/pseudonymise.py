@@ -78,6 +78,10 @@ def pseudonymise(rows: pl.DataFrame, contract: Contract, key: bytes) -> pl.DataF
                 f"{dob.split('_')[0]}_age_band"
             )
         )
+    # Names and dates of birth are used here, and only here, for keyed linkage hashes.
+    from ingest.linkage_keys import add_linkage_keys  # it builds on hash_columns above
+
+    rows = add_linkage_keys(rows, key, drop=False)
     dropped = [c.name for c in contract.columns if c.kind in ("identifier", "dob")]
     return rows.drop(dropped)
 

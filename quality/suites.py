@@ -10,6 +10,7 @@ from __future__ import annotations
 import great_expectations as gx
 from great_expectations import expectations as gxe
 
+from ingest.linkage_keys import linkage_key_columns
 from ingest.pseudonymise import HASH_HEX_CHARS
 from ingest.records.contracts import AGE_BANDS
 from ingest.reference import service_lookup
@@ -32,7 +33,7 @@ def raw_columns(name: str) -> list[str]:
             columns.append(f"{column.name.split('_')[0]}_age_band")
             continue
         columns.append(column.name)
-    return [*columns, "_submission_id"]
+    return [*columns, *linkage_key_columns(contract.names), "_submission_id"]
 
 
 def record_suite(name: str) -> gx.ExpectationSuite:
@@ -42,6 +43,10 @@ def record_suite(name: str) -> gx.ExpectationSuite:
     suite.add_expectation(
         gxe.ExpectTableColumnsToMatchSet(column_set=raw_columns(name), exact_match=True)
     )
+    for key_column in linkage_key_columns(contract.names):
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToMatchRegex(column=key_column, regex=HASH_PATTERN)
+        )
     for column in contract.columns:
         name = column.name
         if column.kind in ("identifier", "dob"):

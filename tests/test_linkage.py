@@ -85,10 +85,10 @@ def test_the_figures_block_is_rewritten_in_place(measured, tmp_path):
 @pytest.mark.xdist_group("demo_pipeline")
 def test_pipeline_courses_against_the_truth(demo_pipeline):
     """The warehouse's courses (dbt over the linkage asset's pairs) against the planted truth,
-    by crime keys. Needs the linkage keys written at ingest (ingest.linkage_keys)."""
+    by crime keys. The linkage keys are written at ingest (ingest.linkage_keys)."""
     raw = pl.read_parquet(demo_pipeline.raw / "force_crimes" / "*" / "*.parquet")
-    if "victim_name_key" not in raw.columns:
-        pytest.skip("ingest does not write linkage keys yet (call ingest.linkage_keys)")
+    assert "victim_name_key" in raw.columns, "ingest writes the linkage keys to raw/"
+    assert not {"victim_name", "suspect_name", "victim_dob"} & set(raw.columns)
     truth = ev.truth_crimes(demo_pipeline.root, TEST_KEY.encode())
     with duckdb.connect(str(demo_pipeline.warehouse_db), read_only=True) as con:
         courses = con.sql(
