@@ -22,7 +22,7 @@ import yaml
 
 from synthetic.common import ForceTable, stream
 
-PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "ingest" / "profiles"
 
 # Columns by kind, per source: how the generator formats them.
 DATE_COLUMNS = {
