@@ -1,7 +1,8 @@
 """The exports as Dagster assets, downstream of the serving snapshot (serving/public.duckdb).
 
-Each asset reads only the snapshot's published schema and writes under exports/ in the data
-directory; the work is done by plain functions (parquet.py, spreadsheet.py, report.py)."""
+Each asset reads only the public file and writes into the latest release's folder,
+releases/<release_id>/, once: a release is never changed, so an export it already has is
+kept. The work is done by plain functions (parquet.py, spreadsheet.py, report.py)."""
 
 import time
 
@@ -11,22 +12,32 @@ from orchestration.resources import DataDirResource
 from publish.exports.parquet import export_parquet
 from publish.exports.report import export_report
 from publish.exports.spreadsheet import export_spreadsheet
+from publish.releases import release_dir
 
 SERVING_SNAPSHOT = dg.AssetKey(["serving", "snapshot"])
+
+
+def _already_written(context: dg.AssetExecutionContext, target: list) -> bool:
+    if target:
+        context.log.info(f"{target[0]} already in this release (written once): kept")
+    return bool(target)
 
 
 @dg.asset(
     key=dg.AssetKey(["exports", "parquet"]),
     deps=[SERVING_SNAPSHOT],
     group_name="exports",
-    description="exports/parquet/<table>.parquet: every published (disclosure-controlled) "
+    description="releases/<id>/parquet/<table>.parquet: every published (disclosure-controlled) "
     "table, each written atomically.",
     kinds={"parquet"},
 )
 def parquet_exports(context: dg.AssetExecutionContext, data_dir: DataDirResource):
     paths = data_dir.paths
+    out_dir = release_dir(paths) / "parquet"
+    if _already_written(context, [out_dir] if out_dir.exists() else []):
+        return dg.MaterializeResult(metadata={"path": str(out_dir), "kept": True})
     started = time.perf_counter()
-    written = export_parquet(paths.serving_db, paths.exports / "parquet")
+    written = export_parquet(paths.public_db, out_dir)
     seconds = round(time.perf_counter() - started, 2)
     context.log.info(f"wrote {len(written)} Parquet files in {seconds}s")
     return dg.MaterializeResult(
@@ -35,7 +46,7 @@ def parquet_exports(context: dg.AssetExecutionContext, data_dir: DataDirResource
             "rows": dg.MetadataValue.json({t: w["rows"] for t, w in written.items()}),
             "bytes": sum(int(w["bytes"]) for w in written.values()),
             "seconds": seconds,
-            "path": str(paths.exports / "parquet"),
+            "path": str(out_dir),
         }
     )
 
@@ -44,13 +55,16 @@ def parquet_exports(context: dg.AssetExecutionContext, data_dir: DataDirResource
     key=dg.AssetKey(["exports", "spreadsheet"]),
     deps=[SERVING_SNAPSHOT],
     group_name="exports",
-    description="exports/stalking_statistics.xlsx: the accessible spreadsheet (Analysis "
+    description="releases/<id>/stalking_statistics.xlsx: the accessible spreadsheet (Analysis "
     "Function guidance: cover, contents, notes, one table per sheet, GSS shorthand).",
     kinds={"excel"},
 )
 def spreadsheet_export(context: dg.AssetExecutionContext, data_dir: DataDirResource):
     paths = data_dir.paths
-    result = export_spreadsheet(paths.serving_db, paths.exports)
+    out_dir = release_dir(paths)
+    if _already_written(context, sorted(out_dir.glob("*.xlsx"))):
+        return dg.MaterializeResult(metadata={"path": str(out_dir), "kept": True})
+    result = export_spreadsheet(paths.public_db, out_dir)
     context.log.info(f"wrote {result['path']} in {result['seconds']}s")
     return dg.MaterializeResult(
         metadata={
@@ -67,13 +81,16 @@ def spreadsheet_export(context: dg.AssetExecutionContext, data_dir: DataDirResou
     key=dg.AssetKey(["exports", "service_demand_report"]),
     deps=[SERVING_SNAPSHOT],
     group_name="exports",
-    description="exports/service_demand_report.html: the funder-facing helpline and advocacy "
+    description="releases/<id>/service_demand_report.html: the funder-facing helpline and advocacy "
     "demand report (self-contained HTML, inline SVG charts, printable).",
     kinds={"html"},
 )
 def service_demand_report(context: dg.AssetExecutionContext, data_dir: DataDirResource):
     paths = data_dir.paths
-    result = export_report(paths.serving_db, paths.exports)
+    out_dir = release_dir(paths)
+    if _already_written(context, sorted(out_dir.glob("*.html"))):
+        return dg.MaterializeResult(metadata={"path": str(out_dir), "kept": True})
+    result = export_report(paths.public_db, out_dir)
     context.log.info(f"wrote {result['path']} in {result['seconds']}s")
     return dg.MaterializeResult(
         metadata={

@@ -39,7 +39,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"full_pipeline succeeded in {seconds:.0f}s; serving file: {paths.serving_db}")
+    print(f"full_pipeline succeeded in {seconds:.0f}s; public file: {paths.public_db}")
     return 0
 
 
