@@ -45,11 +45,14 @@ def read_published(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
 
 
 def snapshot_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The release's release_info (the public file has no meta schema), keys as before."""
     try:
-        rows = con.execute("select key, value from meta.snapshot_info").fetchall()
-    except duckdb.CatalogException:
+        frame = con.sql("select * from release.release_info").pl()
+    except duckdb.Error:
         return {}
-    return {str(k): str(v) for k, v in rows}
+    info = {k: "" if v is None else str(v) for k, v in frame.row(0, named=True).items()}
+    info["contains_synthetic_data"] = info.get("is_synthetic", "")
+    return info
 
 
 def contains_synthetic_data(info: dict[str, str]) -> bool:
