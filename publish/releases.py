@@ -131,8 +131,9 @@ def point_serving_at(paths: DataPaths, release: str) -> None:
     link = paths.public_db
     link.parent.mkdir(parents=True, exist_ok=True)
     target = os.path.relpath(paths.releases / release / PUBLIC_FILE, link.parent)
+    for stale in link.parent.glob(f".{link.name}.tmp-*"):  # a link left by a killed run
+        stale.unlink(missing_ok=True)
     tmp = link.with_name(f".{link.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
     os.symlink(target, tmp)
     os.replace(tmp, link)
     _fsync_dir(link.parent)

@@ -11,9 +11,11 @@ is not revised again.
 Reasons, checked in this order (docs/RESEARCHERS.md, "How revisions work"):
 - `method change`: the models or reference data that compute the tables changed;
 - `late outcomes`: an outcome-based cell of a period that was provisional for outcomes in the
-  previous release (its crimes kept gaining outcomes, as expected);
+  previous release, whose recorded crimes did not change (the same crimes gained outcomes, as
+  expected while a quarter matures);
 - `resubmission`: a submission covering the cell's area and period arrived since the previous
-  release (a return sent again, or sent late);
+  release (a return sent again, or sent late); comparator columns (national, region and peer
+  values) depend on every area, so any submission for the period touches them;
 - `disclosure control`: none of these: the protection pattern moved (a cell published or
   withheld because its neighbours changed).
 """
@@ -39,6 +41,9 @@ REASONS = (METHOD_CHANGE, LATE_OUTCOMES, RESUBMISSION, DISCLOSURE_CONTROL)
 OUTCOME_TABLES = frozenset({"fct_outcomes_quarterly", "fct_stalking_response_quarterly"})
 OUTCOME_METRICS = frozenset({"charge_rate", "evidential_difficulties_share", "conviction_rate"})
 AREA_COLUMNS = ("force_code", "area_code")
+# Columns computed over many areas: a submission from any area in the period can change them.
+COMPARATOR_COLUMNS = frozenset({"national_value", "region_value", "peer_value"})
+CRIMES_TABLE = "fct_recorded_crime_quarterly"
 
 REVISIONS_COLUMNS = {
     "table_name": pl.String,
@@ -217,17 +222,31 @@ def classify(
     None for a national submitter, quarter label) of submissions since the previous release;
     `provisional_before` the periods provisional for outcomes in the previous release."""
     touched_years = {(f, q.split(" ")[0]) for f, q in touched}
+    rows = list(cells.iter_rows(named=True))
+
+    def area_of(row: dict) -> str | None:
+        if row["column_name"] in COMPARATOR_COLUMNS:
+            return None  # depends on every area: an aggregate
+        return next((row.get(c) for c in AREA_COLUMNS if row.get(c)), None)
+
+    # Area-quarters whose recorded crimes changed: their outcomes changed with them.
+    crimes_changed = {
+        (area_of(row), quarter)
+        for row in rows
+        if row["table_name"] == CRIMES_TABLE
+        for quarter in _cell_periods(row)[0]
+    }
     reasons = []
-    for row in cells.iter_rows(named=True):
+    for row in rows:
         quarters, years = _cell_periods(row)
-        area = next((row.get(c) for c in AREA_COLUMNS if row.get(c)), None)
+        area = area_of(row)
         outcome_based = row["table_name"] in OUTCOME_TABLES or (
             row.get("metric_id") in OUTCOME_METRICS
         )
-
+        same_crimes = not any((area, q) in crimes_changed for q in quarters)
         if method_changed:
             reasons.append(METHOD_CHANGE)
-        elif outcome_based and (quarters | years) & provisional_before:
+        elif outcome_based and (quarters | years) & provisional_before and same_crimes:
             reasons.append(LATE_OUTCOMES)
         elif (quarters and _submitted(area, quarters, touched, forces)) or (
             not quarters and _submitted(area, years, touched_years, forces)

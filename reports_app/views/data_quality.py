@@ -129,44 +129,55 @@ caveat(
     "present and still incomplete: see the ledger below."
 )
 
-# --- Ledger and validation ------------------------------------------------------------------
-st.subheader("Ingest ledger: files received")
-ledger = query(
-    """
-    select source, status, validation, count(*) as files, sum(rows_read) as rows_read,
-           sum(rows_accepted) as rows_accepted, sum(rows_rejected) as rows_rejected
-    from meta.ingest_ledger group by all order by source, status, validation
-    """
-)
-show_table(
-    ledger,
-    "Ingest ledger summary",
-    numbers=["files", "rows_read", "rows_accepted", "rows_rejected"],
-    caption="Counts of files and rows by source, ledger status and validation result "
-    "(Great Expectations suites, blocking)",
-)
-failed = ledger.filter(pl.col("validation") != "passed")["files"].sum()
-st.caption(f"Files whose validation did not pass: {failed}.")
-quarantine = query(
-    "select source, rule, column_name, count(*) as rejected_rows, "
-    "count(distinct file_sha256) as files from meta.quarantine group by all order by 4 desc"
-)
-st.subheader("Quarantine: rejected rows and files")
-if quarantine.is_empty():
-    st.write("Nothing is in quarantine for this snapshot.")
-else:
-    show_table(
-        quarantine,
-        "Quarantine summary",
-        numbers=["rejected_rows", "files"],
-        caption="Rows rejected by rule and column; identifier values are never shown",
-    )
-
+# --- Ledger and validation ---------------------------------------------------------------
 if is_public():
-    st.caption(
-        "File names and the row-level quarantine list are shown in the restricted view only."
+    # The public file has no ledger (row counts per file undo suppression): coverage only.
+    st.subheader("Submissions received")
+    coverage = query(
+        "select source, period_type, count(*) filter (where submitted) as submitted, "
+        "count(*) filter (where not submitted) as not_submitted "
+        "from release.coverage group by all order by source"
+    )
+    show_table(
+        coverage,
+        "Submission coverage",
+        numbers=["submitted", "not_submitted"],
+        caption="Submitter × period cells per source: submitted or not (release.coverage); "
+        "row counts, file names and the quarantine are shown in the restricted view only",
     )
 else:
+    st.subheader("Ingest ledger: files received")
+    ledger = query(
+        """
+        select source, status, validation, count(*) as files, sum(rows_read) as rows_read,
+               sum(rows_accepted) as rows_accepted, sum(rows_rejected) as rows_rejected
+        from meta.ingest_ledger group by all order by source, status, validation
+        """
+    )
+    show_table(
+        ledger,
+        "Ingest ledger summary",
+        numbers=["files", "rows_read", "rows_accepted", "rows_rejected"],
+        caption="Counts of files and rows by source, ledger status and validation result "
+        "(Great Expectations suites, blocking)",
+    )
+    failed = ledger.filter(pl.col("validation") != "passed")["files"].sum()
+    st.caption(f"Files whose validation did not pass: {failed}.")
+    quarantine = query(
+        "select source, rule, column_name, count(*) as rejected_rows, "
+        "count(distinct file_sha256) as files from meta.quarantine group by all order by 4 desc"
+    )
+    st.subheader("Quarantine: rejected rows and files")
+    if quarantine.is_empty():
+        st.write("Nothing is in quarantine for this snapshot.")
+    else:
+        show_table(
+            quarantine,
+            "Quarantine summary",
+            numbers=["rejected_rows", "files"],
+            caption="Rows rejected by rule and column; identifier values are never shown",
+        )
+
     with st.expander("Restricted view: files and quarantined rows"):
         files = query(
             "select received_at, source, profile, file_name, status, validation, rows_read, "
