@@ -5,7 +5,9 @@
     quarters are provisional: outcomes keep arriving for crimes recorded in them. -#}
 {%- set provisional_quarters = var('provisional_outcome_quarters', 2) -%}
 with data_quarters as (
-    select distinct financial_year, fy_quarter
+    select distinct
+        financial_year,
+        fy_quarter
     from {{ ref('fct_recorded_crime_quarterly') }}
 ),
 

@@ -30,7 +30,11 @@ known as (
     from submitted
     where
         source not in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload')
-        or submitter in (select force_code from {{ ref('ref_forces') }} where is_territorial)
+        or submitter in (
+            select territorial.force_code
+            from {{ ref('ref_forces') }} as territorial
+            where territorial.is_territorial
+        )
 ),
 
 grain as (
@@ -50,17 +54,24 @@ grain as (
 ),
 
 submitters as (
-    select grain.source, forces.force_code as submitter
+    select
+        grain.source,
+        forces.force_code as submitter
     from grain
     cross join {{ ref('ref_forces') }} as forces
     where grain.submitter_kind = 'force_area' and forces.is_territorial
     union
-    select distinct source, submitter
+    select distinct
+        source,
+        submitter
     from known
 ),
 
 periods as (
-    select distinct source, period from known
+    select distinct
+        source,
+        period
+    from known
 )
 
 select
