@@ -41,7 +41,7 @@ def exports(demo_pipeline, tmp_path_factory) -> dict[str, object]:
         ("report", export_report, out),
     ]:
         started = time.perf_counter()
-        results[name] = export(demo_pipeline.serving_db, target)
+        results[name] = export(demo_pipeline.public_db, target)
         timings[name] = time.perf_counter() - started
     return {"dir": out, "timings": timings, **results}
 
@@ -62,7 +62,7 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def test_parquet_files_equal_the_published_tables(demo_pipeline, exports):
-    published = _published(demo_pipeline.serving_db)
+    published = _published(demo_pipeline.public_db)
     directory = exports["dir"] / "parquet"
     assert {p.stem for p in directory.glob("*.parquet")} == set(published)
     assert not [p for p in directory.iterdir() if p.name.startswith(".")], "temp files left"
@@ -159,7 +159,7 @@ def test_workbook_shows_no_count_from_1_to_4_and_suppressed_cells_as_shorthand(w
 
 def test_formula_like_text_stays_text(demo_pipeline, tmp_path):
     serving = tmp_path / "serving.duckdb"
-    shutil.copy(demo_pipeline.serving_db, serving)
+    shutil.copy(demo_pipeline.public_db, serving)
     with duckdb.connect(str(serving)) as con:
         services = [
             r[0]
@@ -275,7 +275,9 @@ def test_report_renders_in_headless_chromium(demo_pipeline, exports, tmp_path):
 
 
 def test_the_pipeline_materialised_the_exports(demo_pipeline):
-    exports = demo_pipeline.exports
+    from publish.releases import release_dir
+
+    exports = release_dir(demo_pipeline)  # written into the release they belong to
     assert (exports / "stalking_statistics.xlsx").stat().st_size > 10_000
     assert (exports / "service_demand_report.html").stat().st_size > 10_000
     assert len(list((exports / "parquet").glob("*.parquet"))) >= 15

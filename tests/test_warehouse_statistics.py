@@ -50,7 +50,7 @@ def test_courses_of_conduct_precision_and_recall(demo_pipeline):
 
 @pytest.fixture(scope="module")
 def comparisons(demo_pipeline) -> pl.DataFrame:
-    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
         return con.sql("select * from marts.force_comparisons").pl()
 
 
