@@ -1,14 +1,55 @@
 {#- Whether each period is complete, part of a year, or provisional (docs/WAREHOUSE.md,
-    "Period status"). The data's quarters are those with recorded crime from the forces'
-    extracts, the spine every other table is compared with. Outcome-based measures (outcomes,
+    "Periods and area codes"). The data's quarters are those with recorded crime from the
+    forces' extracts, the spine every other table is compared with; a release without any
+    (e.g. only charity returns) uses the quarters of the other sources instead (a monthly
+    source's quarter counts when all three months are in). Outcome-based measures (outcomes,
     charge and conviction rates, attrition) of the latest `provisional_outcome_quarters`
     quarters are provisional: outcomes keep arriving for crimes recorded in them. -#}
 {%- set provisional_quarters = var('provisional_outcome_quarters', 2) -%}
-with data_quarters as (
+with crime_quarters as (
     select distinct
         financial_year,
         fy_quarter
     from {{ ref('fct_recorded_crime_quarterly') }}
+),
+
+monthly as (
+    select month from {{ ref('fct_helpline_monthly') }}
+    union
+    select month from {{ ref('fct_advocacy_monthly') }}
+),
+
+other_quarters as (
+    select
+        financial_year,
+        fy_quarter
+    from {{ ref('fct_spo_quarterly') }}
+    union
+    select
+        financial_year,
+        fy_quarter
+    from {{ ref('fct_prosecutions_quarterly') }}
+    union
+    select
+        calendar.financial_year,
+        calendar.fy_quarter
+    from monthly
+    inner join {{ ref('reference_calendar') }} as calendar on monthly.month = calendar.month
+    group by calendar.financial_year, calendar.fy_quarter
+    having count(distinct monthly.month) = 3
+),
+
+data_quarters as (
+    select
+        financial_year,
+        fy_quarter
+    from crime_quarters
+    union
+    select
+        financial_year,
+        fy_quarter
+    from other_quarters
+    where not exists (select 1 from crime_quarters)
 ),
 
 quarters as (
