@@ -25,6 +25,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.settings import DataPaths
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -292,7 +294,7 @@ def main() -> int:
         run_dir = work / "run"
         fresh_data_dir(landing_root, run_dir)
         full_seconds, full_peak = timed_run([PYTHON, "-m", "orchestration.run_pipeline"], run_dir)
-        with duckdb.connect(str(run_dir / "serving" / "public.duckdb"), read_only=True) as c:
+        with duckdb.connect(str(DataPaths(run_dir).restricted_db), read_only=True) as c:
             crime_rows = c.execute(
                 "select sum(crimes) from marts.fct_recorded_crime_quarterly"
             ).fetchall()[0][0]

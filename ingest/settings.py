@@ -58,11 +58,6 @@ class DataPaths:
         return self.root / "serving" / "restricted.duckdb"
 
     @property
-    def serving_db(self) -> Path:
-        """Deprecated name of `public_db`, kept while callers move over."""
-        return self.public_db
-
-    @property
     def releases(self) -> Path:
         """One folder per immutable release: releases/<release_id>/."""
         return self.root / "releases"
@@ -92,7 +87,8 @@ class DataPaths:
             self.raw,
             self.ledger,
             self.warehouse_db.parent,
-            self.serving_db.parent,
+            self.public_db.parent,
+            self.releases,
             self.exports,
         ):
             path.mkdir(parents=True, exist_ok=True)

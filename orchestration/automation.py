@@ -6,6 +6,7 @@ import dagster as dg
 
 from ingest.settings import data_paths
 from orchestration.jobs import full_pipeline
+from publish.releases import PUBLICATION_CRON
 
 
 def landing_fingerprint() -> tuple[str, int]:
@@ -42,7 +43,7 @@ quarterly_publication = dg.ScheduleDefinition(
     name="quarterly_publication",
     job=full_pipeline,
     # Mid-month after each quarter closes, when forces' returns are due.
-    cron_schedule="0 6 15 1,4,7,10 *",
+    cron_schedule=PUBLICATION_CRON,
     execution_timezone="Europe/London",
     description="Rebuild and publish the quarterly statistics.",
 )

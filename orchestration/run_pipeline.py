@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         console.print(
             f"[green]{args.job} succeeded[/] in {seconds:.0f} s\n"
-            f"  public file: {paths.public_db}\n  full log: {log_path}"
+            f"  public file: {paths.public_db}\n  restricted file: {paths.restricted_db}\n"
+            f"  full log: {log_path}"
         )
     return 0
 

@@ -35,7 +35,9 @@ def warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     key=dg.AssetKey(["serving", "snapshot"]),
     deps=[warehouse],
     group_name="publish",
-    description="serving/public.duckdb: aggregate schemas copied and swapped in atomically.",
+    description="The public release (releases/<id>/public.duckdb, pointed to by "
+    "serving/public.duckdb: published, reference, release) and serving/restricted.duckdb "
+    "(marts, meta; owner-only), each swapped in atomically.",
     kinds={"duckdb"},
 )
 def serving_snapshot(context: dg.AssetExecutionContext, data_dir: DataDirResource):
@@ -47,18 +49,26 @@ def serving_snapshot(context: dg.AssetExecutionContext, data_dir: DataDirResourc
             "select coalesce(bool_or(is_synthetic), false) from meta.ingest_ledger "
             "where status in ('accepted', 'partially_accepted')"
         ).fetchall()[0][0]
-    counts = publish_snapshot(
-        paths.warehouse_db,
-        paths.serving_db,
-        dbt_project.manifest_path,
-        snapshot_info={"contains_synthetic_data": synthetic},
+    result = publish_snapshot(
+        paths.warehouse_db, paths, dbt_project.manifest_path, is_synthetic=bool(synthetic)
     )
-    context.log.info(f"published {len(counts)} tables to {paths.serving_db}")
+    release = result["release"]
+    if release["new_release"]:
+        context.log.info(
+            f"published release {release['release_id']} ({release['revised_cells']} cells "
+            f"revised since {release['previous_release_id']}); {paths.public_db} points to it"
+        )
+    else:
+        context.log.info(f"nothing changed since release {release['release_id']}: kept it")
     return dg.MaterializeResult(
         metadata={
-            "tables": len(counts),
-            "contains_synthetic_data": synthetic,
-            "row_counts": dg.MetadataValue.json(counts),
-            "path": str(paths.serving_db),
+            "release_id": release["release_id"],
+            "new_release": release["new_release"],
+            "revised_cells": release["revised_cells"],
+            "contains_synthetic_data": bool(synthetic),
+            "public_tables": dg.MetadataValue.json(release.get("tables", {})),
+            "restricted_tables": dg.MetadataValue.json(result["restricted_tables"]),
+            "public_path": str(paths.public_db),
+            "restricted_path": str(paths.restricted_db),
         }
     )

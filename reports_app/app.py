@@ -1,7 +1,14 @@
-"""The reports app: comparative stalking statistics from the serving snapshot only."""
+"""The reports app: comparative stalking statistics from the serving snapshot only.
+
+The public view reads serving/public.duckdb; the restricted view (STALKING_APP_VIEW=restricted)
+reads serving/restricted.duckdb and marks every page. Start either with
+`python -m reports_app.launch [public|restricted]`: the restricted view then listens on
+localhost unless STALKING_APP_ADDRESS says otherwise (docs/WAREHOUSE.md, "The restricted view").
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +18,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reports_app.data import (  # noqa: E402
+    RESTRICTED_BANNER,
     VIEW_ENV,
     PublishedSchemaMissing,
     UnknownView,
@@ -20,6 +28,8 @@ from reports_app.data import (  # noqa: E402
     snapshot_info,
     stats_schema,
 )
+
+ADDRESS_ENV = "STALKING_APP_ADDRESS"
 
 st.set_page_config(page_title="Stalking statistics, England and Wales", layout="wide")
 
@@ -54,18 +64,32 @@ page = st.navigation(
     ]
 )
 
-if not serving_path().exists():
-    st.title("Stalking statistics, England and Wales")
-    st.error(f"No published snapshot at {serving_path()}. Run `make pipeline` first.")
-    st.stop()
-
 try:
     view = app_view()
+    if not serving_path().exists():
+        st.title("Stalking statistics, England and Wales")
+        st.error(f"No published snapshot at {serving_path()}. Run `make pipeline` first.")
+        st.stop()
     schema = stats_schema()
 except (UnknownView, PublishedSchemaMissing) as problem:
     st.title("Stalking statistics, England and Wales")
     st.error(str(problem))
     st.stop()
+
+if view == "restricted":
+    # Exact counts are served to this machine only, unless an address is configured.
+    address = st.get_option("server.address")
+    allowed = {"127.0.0.1", "localhost", "::1", os.environ.get(ADDRESS_ENV, "127.0.0.1")}
+    if address and address not in allowed:
+        st.title("Stalking statistics, England and Wales")
+        st.error(
+            f"The restricted view is listening on {address}, not localhost. Start it with "
+            f"`python -m reports_app.launch restricted`, or set {ADDRESS_ENV}={address} "
+            "if this address is meant (behind sign-in: docs/WAREHOUSE.md)."
+        )
+        st.stop()
+    # In the page body, above every page's content (the sidebar is hidden on phones).
+    st.error(RESTRICTED_BANNER, icon="🔒")
 
 with st.sidebar:
     if view == "public":
@@ -73,7 +97,8 @@ with st.sidebar:
     else:
         st.markdown(f"**View: restricted** (`{schema}` schema, exact counts: not for release)")
     st.caption(
-        f"Set by {VIEW_ENV}. Snapshot published {snapshot_info().get('published_at', 'unknown')}."
+        f"Set by {VIEW_ENV}. Release {snapshot_info().get('release_id', 'unknown')}, "
+        f"published {snapshot_info().get('published_at', 'unknown')}."
     )
 
 if is_synthetic():

@@ -1,17 +1,16 @@
-"""Read-only access to the serving snapshot; the app never touches the building warehouse.
+"""Read-only access to the serving files; the app never touches the building warehouse.
 
-The one place that decides which statistics the app may show. The view comes from
-configuration (``STALKING_APP_VIEW``), never from a button:
+The one place that decides which file and which statistics the app may show. The view comes
+from configuration (``STALKING_APP_VIEW``), never from a button:
 
-- ``public`` (default): statistics come only from the ``published`` schema, where disclosure
-  control has been applied (counts of 1-4 are NULL with ``<count>_marker = '[c]'``). When the
-  snapshot has no ``published`` schema the public view stops with an error; it never falls
-  back to the restricted ``marts``.
-- ``restricted``: statistics come from ``marts`` (exact counts), for analysts inside the
-  building.
-
-Both views read ``reference.*`` (definitions) and ``meta.*`` (snapshot facts, ledger); the
-public view shows only aggregate counts from ``meta``.
+- ``public`` (default): opens ``serving/public.duckdb`` only (the latest release: schemas
+  ``published``, ``reference``, ``release``), with DuckDB's file access switched off, so no
+  query can attach the restricted file. Statistics come only from ``published``, where
+  disclosure control has been applied (counts of 1-4 are NULL with ``<count>_marker = '[c]'``).
+- ``restricted``: opens ``serving/restricted.duckdb`` (``marts`` at exact counts, ``meta``,
+  ``reference``) for analysts inside the building. Every page carries a banner and every
+  download name starts ``RESTRICTED_`` (:func:`download_name`); start it with ``python -m
+  reports_app.launch restricted`` so it listens on localhost unless configured otherwise.
 """
 
 from __future__ import annotations
@@ -44,12 +43,25 @@ def data_dir() -> Path:
     return Path(os.environ.get("STALKING_DATA_DIR", Path(__file__).parent.parent / "data"))
 
 
-def serving_path() -> Path:
+def public_path() -> Path:
+    """The latest public release (a link into releases/<release_id>/)."""
     return data_dir().resolve() / "serving" / "public.duckdb"
 
 
+def restricted_path() -> Path:
+    """Exact counts: opened by the restricted view only."""
+    return data_dir().resolve() / "serving" / "restricted.duckdb"
+
+
+def serving_path() -> Path:
+    """The one file the active view reads."""
+    return public_path() if is_public() else restricted_path()
+
+
 def exports_dir() -> Path:
-    return data_dir().resolve() / "exports"
+    """The published exports of the release the public file points to."""
+    release = public_path().resolve().parent
+    return release if release.parent.name == "releases" else data_dir().resolve() / "exports"
 
 
 def snapshot_version() -> str:
@@ -58,7 +70,37 @@ def snapshot_version() -> str:
     if not path.exists():
         return "missing"
     stat = path.stat()
-    return f"{stat.st_ino}-{stat.st_mtime_ns}"
+    return f"{path.resolve()}-{stat.st_ino}-{stat.st_mtime_ns}"
+
+
+class RestrictedFileRefused(PermissionError):
+    """The public view was about to open the restricted file."""
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the active view's file, and to nothing else."""
+    path = serving_path()
+    if is_public():
+        if path.resolve() == restricted_path().resolve():
+            raise RestrictedFileRefused(f"the public view never opens {restricted_path()}")
+        # No file access beyond the database itself: no ATTACH, read_parquet or COPY.
+        return duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    return duckdb.connect(str(path), read_only=True)
+
+
+RESTRICTED_PREFIX = "RESTRICTED_"
+RESTRICTED_BANNER = (
+    "RESTRICTED VIEW: exact counts from serving/restricted.duckdb, not disclosure controlled. "
+    "Not for release: do not copy, screenshot or share outside the building. Downloads are "
+    "named RESTRICTED_..."
+)
+
+
+def download_name(name: str) -> str:
+    """The file name a download is offered under: prefixed RESTRICTED_ in the restricted view."""
+    if is_public() or name.startswith(RESTRICTED_PREFIX):
+        return name
+    return f"{RESTRICTED_PREFIX}{name}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,13 +144,13 @@ def tbl(name: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _query(sql: str, params: tuple, version: str) -> pl.DataFrame:
-    with duckdb.connect(str(serving_path()), read_only=True) as con:
+def _query(sql: str, params: tuple, version: str, view: str) -> pl.DataFrame:
+    with connect() as con:
         return con.sql(sql, params=list(params) or None).pl()
 
 
 def query(sql: str, *params: object) -> pl.DataFrame:
-    return _query(sql, tuple(params), snapshot_version())
+    return _query(sql, tuple(params), snapshot_version(), app_view())
 
 
 def schemas() -> set[str]:
@@ -135,8 +177,17 @@ def tables(schema: str) -> list[str]:
 
 
 def snapshot_info() -> dict[str, str]:
-    frame = query("select key, value from meta.snapshot_info")
-    return dict(frame.iter_rows())
+    """Facts about the file in view: the release's release_info in the public view (with
+    published_at and contains_synthetic_data as before), meta.snapshot_info in the restricted."""
+    if not is_public():
+        frame = query("select key, value from meta.snapshot_info")
+        return dict(frame.iter_rows())
+    if "release" not in schemas():
+        return {}
+    row = query("select * from release.release_info").row(0, named=True)
+    info = {key: "" if value is None else str(value) for key, value in row.items()}
+    info["contains_synthetic_data"] = info.get("is_synthetic", "True")
+    return info
 
 
 def is_synthetic() -> bool:

@@ -168,9 +168,7 @@ def test_an_unknown_view_fails_clearly(app_env):
 def test_restricted_view_shows_exact_counts(demo_pipeline, app_env):
     at = open_page("justice_outcomes", {"force": "K04000001", "period": "2025/26"})
     attrition = next(f for f in frames(at) if "step" in f.columns)
-    with duckdb.connect(
-        str(demo_pipeline.root / "serving" / "public.duckdb"), read_only=True
-    ) as con:
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
         crimes = con.execute(
             "select sum(crimes) from marts.fct_recorded_crime_quarterly "
             "where offence_code = '8Q' and financial_year = '2025/26' and force_code in "
@@ -300,9 +298,7 @@ def test_hex_layout_places_every_force_once(demo_pipeline):
     layout = pd.read_csv(PROJECT_ROOT / "reports_app" / "hex_layout.csv")
     assert len(layout) == 43 and layout["force_code"].is_unique
     assert not layout.duplicated(["q", "r"]).any()
-    with duckdb.connect(
-        str(demo_pipeline.root / "serving" / "public.duckdb"), read_only=True
-    ) as con:
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
         forces = {
             r[0]
             for r in con.execute(

@@ -677,12 +677,12 @@ def add_comparison_equations(
 
 @pytest.fixture(scope="module")
 def published(demo_pipeline) -> dict[str, pl.DataFrame]:
-    return load_published(demo_pipeline.serving_db)
+    return load_published(demo_pipeline.public_db)
 
 
 @pytest.mark.xdist_group("demo_pipeline")
 def test_published_schema_has_every_contract_table(demo_pipeline):
-    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+    with duckdb.connect(str(demo_pipeline.public_db), read_only=True) as con:
         tables = {
             r[0]
             for r in con.execute(
@@ -698,7 +698,7 @@ def test_published_schema_has_every_contract_table(demo_pipeline):
 
 @pytest.mark.xdist_group("demo_pipeline")
 def test_no_count_from_1_to_4_in_any_published_table(demo_pipeline):
-    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+    with duckdb.connect(str(demo_pipeline.public_db), read_only=True) as con:
         columns = con.execute(
             "select table_name, column_name, data_type from duckdb_columns() "
             "where schema_name = 'published' order by 1, 2"
@@ -967,7 +967,7 @@ def test_constructed_case_secondary_suppression_happens_and_protects(tmp_path):
 def test_recovery_attack_would_succeed_through_unwithheld_region_values(demo_pipeline, published):
     """Negative control for the comparison rules: with the marts' region values put back (the
     1-4 rule alone), the attacker recovers suppressed counts of the count tables."""
-    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
         region = con.sql(
             "select metric_id, force_code, period_type, period, "
             "region_value as marts_region_value from marts.force_comparisons"

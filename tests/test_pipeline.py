@@ -61,7 +61,12 @@ def foreign_extract() -> tuple[str, pl.DataFrame]:
 
 
 def serving(paths: DataPaths) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(paths.serving_db), read_only=True)
+    """The restricted file: exact counts (marts) and the ledger (meta)."""
+    return duckdb.connect(str(paths.restricted_db), read_only=True)
+
+
+def public(paths: DataPaths) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(paths.public_db), read_only=True)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +131,8 @@ def string_values_in(paths: DataPaths) -> tuple[set[str], list[str]]:
         paths.quarantine,
         paths.ledger,
         paths.warehouse_db.parent,
-        paths.serving_db.parent,
+        paths.public_db.parent,
+        paths.releases,
         paths.exports,
     ]
     for zone in zones:
@@ -193,22 +199,33 @@ def test_demo_leaves_no_identifier_behind(demo_pipeline):
 
 
 @pytest.mark.xdist_group("demo_pipeline")
-def test_serving_holds_only_aggregate_schemas(demo_pipeline):
+def test_serving_files_hold_only_their_schemas(demo_pipeline):
+    with public(demo_pipeline) as con:
+        public_schemas = {
+            r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()
+        }
+        synthetic = con.execute("select is_synthetic from release.release_info").fetchone()[0]
+        # Coverage is submitted yes/no: no column that could hold a row count.
+        coverage_types = dict(
+            con.execute(
+                "select column_name, data_type from duckdb_columns() "
+                "where schema_name = 'release' and table_name = 'coverage'"
+            ).fetchall()
+        )
     with serving(demo_pipeline) as con:
-        schemas = {
+        restricted_schemas = {
             r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()
         }
         ledger_balance = con.execute(
             "select count(*) from meta.ingest_ledger "
             "where rows_read != rows_accepted + rows_rejected"
         ).fetchone()[0]
-        synthetic = con.execute(
-            "select value from meta.snapshot_info where key = 'contains_synthetic_data'"
-        ).fetchone()[0]
-    assert schemas <= {"reference", "marts", "published", "meta"}
-    assert "staging" not in schemas and "intermediate" not in schemas
+    assert public_schemas == {"published", "reference", "release"}
+    assert restricted_schemas == {"marts", "meta", "reference"}
     assert ledger_balance == 0
-    assert synthetic == "True"
+    assert synthetic is True
+    assert coverage_types["submitted"] == "BOOLEAN"
+    assert not [c for c, t in coverage_types.items() if t in ("BIGINT", "INTEGER", "HUGEINT")]
 
 
 @pytest.mark.xdist_group("demo_pipeline")
@@ -304,7 +321,7 @@ def test_resubmission_replaces_the_period_and_is_flagged(tmp_path):
     second.append("Kent,R-99,2025-06-01,8Q,,V-99,,,F,,,stranger,N,N,Y,high,N,0,")
     (landing / "kent_q1_v2.csv").write_text(STANDARD_HEADER + "\n" + "\n".join(second) + "\n")
     run_pipeline(data_dir)
-    with duckdb.connect(str(data_dir / "serving" / "public.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(data_dir / "serving" / "restricted.duckdb"), read_only=True) as con:
         cells = {
             r[0]: (r[1], r[2])
             for r in con.execute(

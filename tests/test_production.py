@@ -31,9 +31,10 @@ pytestmark = pytest.mark.xdist_group("production")
 LATER_QUARTERS = ("2026-27_Q1", "2026-27_Q2")
 
 
-def published_fingerprint(serving_db: Path) -> dict[str, str]:
-    """A digest of every published table's rows, in a fixed order."""
-    with duckdb.connect(str(serving_db), read_only=True) as con:
+def published_fingerprint(public_db: Path) -> dict[str, str]:
+    """A digest of every published table's rows, in a fixed order. '[r]' is left out: which
+    cells are revised depends on the releases before, not on the data."""
+    with duckdb.connect(str(public_db), read_only=True) as con:
         tables = [
             r[0]
             for r in con.execute(
@@ -43,20 +44,24 @@ def published_fingerprint(serving_db: Path) -> dict[str, str]:
         digests = {}
         for table in tables:
             frame = con.sql(f'select * from published."{table}"').pl()
+            frame = frame.with_columns(
+                pl.col(c).str.replace_all(r"\s*\[r\]", "").replace("", None)
+                for c in frame.columns
+                if c.endswith("_marker") and c != "revised_marker"
+            )
             body = frame.sort(frame.columns, nulls_last=True).write_csv()
             digests[table] = hashlib.sha256(body.encode()).hexdigest()
     return digests
 
 
-def snapshot_identity(serving_db: Path) -> tuple[str, str]:
-    with duckdb.connect(str(serving_db), read_only=True) as con:
-        published_at = con.execute(
-            "select value from meta.snapshot_info where key = 'published_at'"
-        ).fetchone()[0]
+def snapshot_identity(public_db: Path) -> tuple[str, str]:
+    """(release id, content) of the public file, read in one connection."""
+    with duckdb.connect(str(public_db), read_only=True) as con:
+        release = con.execute("select release_id from release.release_info").fetchone()[0]
         content = con.execute(
-            "select count(*), coalesce(sum(crimes), 0) from marts.fct_recorded_crime_quarterly"
+            "select count(*), coalesce(sum(crimes), 0) from published.fct_recorded_crime_quarterly"
         ).fetchone()
-    return published_at, f"{content[0]}:{content[1]}"
+    return release, f"{content[0]}:{content[1]}"
 
 
 def start_pipeline(data_dir: Path) -> subprocess.Popen:
@@ -146,8 +151,8 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
     shutil.copytree(source / "landing", data_dir / "landing")
     paths = DataPaths(data_dir)
     run_pipeline(data_dir)
-    baseline = published_fingerprint(paths.serving_db)
-    baseline_identity = snapshot_identity(paths.serving_db)
+    baseline = published_fingerprint(paths.public_db)
+    baseline_identity = snapshot_identity(paths.public_db)
     land_later(data_dir, later)
     records_before = len(list(paths.ledger.glob("*.parquet")))
 
@@ -157,21 +162,20 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
         process, lambda: len(list(paths.ledger.glob("*.parquet"))) > records_before + 3
     )
     assert killed, "the run finished before it could be killed during ingest"
-    assert published_fingerprint(paths.serving_db) == baseline
+    assert published_fingerprint(paths.public_db) == baseline
 
     # 2. Killed while dbt builds the warehouse.
     process = start_pipeline(data_dir)
     assert kill_when(process, lambda: dbt_running(process)), "dbt never started"
-    assert published_fingerprint(paths.serving_db) == baseline
+    assert published_fingerprint(paths.public_db) == baseline
 
-    # 3. Killed while publishing: the new snapshot is half written beside the old one.
+    # 3. Killed while publishing: the new release is half written in its private folder.
     process = start_pipeline(data_dir)
-    tmp_glob = f".{paths.serving_db.name}.tmp-*"
-    assert kill_when(process, lambda: any(paths.serving_db.parent.glob(tmp_glob))), (
+    assert kill_when(process, lambda: any(paths.releases.glob(".building-*/*"))), (
         "publish never started"
     )
-    assert published_fingerprint(paths.serving_db) == baseline
-    assert snapshot_identity(paths.serving_db) == baseline_identity
+    assert published_fingerprint(paths.public_db) == baseline
+    assert snapshot_identity(paths.public_db) == baseline_identity
 
     # 4. A plain rerun completes while readers query the serving file all the while.
     observations: list[tuple[str, str]] = []
@@ -181,7 +185,7 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
     def reader() -> None:
         while not stop.is_set():
             try:
-                observations.append(snapshot_identity(paths.serving_db))
+                observations.append(snapshot_identity(paths.public_db))
             except Exception as exc:  # any lock or half-file error fails the test
                 errors.append(f"{type(exc).__name__}: {exc}")
 
@@ -195,7 +199,7 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
         stop.set()
         for thread in readers:
             thread.join()
-    final_identity = snapshot_identity(paths.serving_db)
+    final_identity = snapshot_identity(paths.public_db)
     assert not errors, errors[:5]
     seen = set(observations)
     print(f"\nreaders: {len(observations)} reads, snapshots seen: {sorted(seen)}")
@@ -210,7 +214,7 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
     shutil.copytree(data_dir / "landing", clean_dir / "landing")
     run_pipeline(clean_dir)
     assert published_fingerprint(clean_dir / "serving" / "public.duckdb") == published_fingerprint(
-        paths.serving_db
+        paths.public_db
     )
 
 
@@ -225,7 +229,7 @@ def test_a_failing_batch_is_quarantined_and_the_rest_published(landed, tmp_path)
     )
     paths = DataPaths(data_dir)
     run_pipeline(data_dir)
-    good = published_fingerprint(paths.serving_db)
+    good = published_fingerprint(paths.public_db)
     # Forge a committed submission whose reference was never pseudonymised.
     sha = "f" * 64
     schema = empty_raw("force_crimes", b"k").schema
@@ -271,13 +275,13 @@ def test_a_failing_batch_is_quarantined_and_the_rest_published(landed, tmp_path)
             content_sha256=None,
         )
     )
-    run_pipeline(data_dir)
-    assert published_fingerprint(paths.serving_db) == good
+    run_pipeline(data_dir)  # the failing file is quarantined alone; the rest is published
+    assert published_fingerprint(paths.public_db) == good
     record = pl.read_parquet(paths.ledger / f"{sha}.parquet").row(0, named=True)
     assert (record["status"], record["validation"]) == ("quarantined", "failed")
     assert "match_regex" in record["message"]
     run_pipeline(data_dir)
-    with duckdb.connect(str(paths.serving_db), read_only=True) as con:
+    with duckdb.connect(str(paths.restricted_db), read_only=True) as con:
         assert (
             con.execute("select count(*) from marts.fct_recorded_crime_quarterly").fetchone()[0]
             == 0

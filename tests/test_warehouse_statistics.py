@@ -19,7 +19,7 @@ Z95, Z998 = stats.norm.isf(0.025), stats.norm.isf(0.001)
 
 @pytest.fixture(scope="module")
 def comparisons(demo_pipeline) -> pl.DataFrame:
-    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
         return con.sql("select * from marts.force_comparisons").pl()
 
 
@@ -307,7 +307,7 @@ def test_peer_groups_are_seven_nearest_neighbours(demo_pipeline, comparisons):
 
 
 def test_change_over_time_intervals_against_statsmodels(demo_pipeline):
-    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
         trends = con.sql("select * from marts.force_trends").pl()
     assert trends.height > 0
     proportions = trends.filter(pl.col("kind") == "proportion").filter(
@@ -392,7 +392,7 @@ def test_hidden_stalking_and_first_year_partial(demo_pipeline):
 
 
 def test_attrition_cohort_and_flows(demo_pipeline, comparisons):
-    with duckdb.connect(str(demo_pipeline.serving_db), read_only=True) as con:
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
         attrition = con.sql("select * from marts.attrition_yearly").pl()
     wide = attrition.pivot(on="stage", index=["force_code", "financial_year"], values="count")
     assert (wide["stalking_crimes_recorded"] >= wide["outcome_assigned"]).all()

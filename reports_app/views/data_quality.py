@@ -136,10 +136,20 @@ def main() -> None:
     # The ledger and quarantine are in the snapshot's meta schema, which the public view never
     # reads: it sees what was published (coverage above, reconciliation below).
     if is_public():
-        st.subheader("Ingest ledger and quarantine")
-        st.caption(
-            "The ingest ledger, the validation results and the quarantine are shown in the "
-            "restricted view only."
+        # No ledger in the public file (row counts per file undo suppression): coverage only.
+        st.subheader("Submissions received")
+        coverage = query(
+            "select source, period_type, count(*) filter (where submitted) as submitted, "
+            "count(*) filter (where not submitted) as not_submitted "
+            "from release.coverage group by all order by source"
+        )
+        show_table(
+            coverage,
+            "Submission coverage",
+            numbers=["submitted", "not_submitted"],
+            caption="Submitter × period cells per source: submitted or not (release.coverage); "
+            "the ingest ledger, validation results and quarantine are shown in the restricted "
+            "view only",
         )
     else:
         st.subheader("Ingest ledger: files received")
