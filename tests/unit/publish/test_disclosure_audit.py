@@ -182,7 +182,7 @@ def full_ranges(system: System) -> dict[str, tuple[float, float]]:
     known = dict(system.cells.filter(~pl.col("suppressed")).select("cell", "value").iter_rows())
     index = {c: i for i, c in enumerate(suppressed)}
     rows, rhs = [], []
-    for eq, frame in system.terms.group_by("eq"):
+    for _eq, frame in system.terms.group_by("eq"):
         row = np.zeros(len(suppressed))
         constant = 0.0
         for cell, coeff in frame.select("cell", "coeff").iter_rows():
