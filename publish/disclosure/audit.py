@@ -6,7 +6,8 @@ The suppressed cells are the unknowns; every published figure is a constant; cou
 non-negative, and a suppressed count is at least 1 (zeros are shown, so an outsider knows a
 `[c]` is not zero; a suppressed true zero keeps 0 as its bound). The system is split into
 independent blocks (connected components of unknowns sharing a relation) and each block's
-cells are bounded by linear programs (scipy.optimize.linprog, method "highs"). Every LP
+cells are bounded by linear programs solved with HiGHS (highspy, the solver behind
+scipy.optimize.linprog's "highs" method, used directly to re-solve from the last basis). Every LP
 solution is a feasible point, so it widens the known range of every cell of its block; a
 cell is only solved for when the points found so far do not already show it wide enough.
 
@@ -24,10 +25,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import highspy
 import numpy as np
 import polars as pl
 from scipy import sparse
-from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from publish.disclosure.relations import TOTAL, System, build_relations, load_published
@@ -234,7 +235,8 @@ def _is_primary(cell: str, true_value: float | None) -> bool:
 def _block_ranges(matrix, rhs, tolerance, lows, true_values):
     """Bounds of each unknown of one block. Returns low, high, solved flags and the number of
     LPs solved. The range found so far starts at the true values (a feasible point) and widens
-    with every LP solution; a cell is solved for only while it still looks too narrow."""
+    with every LP solution; a cell is solved for only while it still looks too narrow. One
+    HiGHS model per block, re-solved from the last basis as only the objective changes."""
     n = matrix.shape[1]
     start = np.where(np.isnan(true_values), lows, true_values)
     seen_low, seen_high = start.copy(), start.copy()
@@ -243,24 +245,27 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values):
     primary = (np.round(true_values) >= PRIMARY_LOW) & (np.round(true_values) <= PRIMARY_HIGH)
     primary |= np.isnan(true_values)
     need = np.where(primary, MIN_PRIMARY_WIDTH, 1.0)
-    a_ub = sparse.vstack([matrix, -matrix], format="csr")
-    b_ub = np.concatenate([rhs + tolerance, -(rhs - tolerance)])
-    bounds = [(None if math.isinf(lo) else lo, None) for lo in lows]
+    highs = _highs_model(matrix, rhs, tolerance, lows)
     programs = 0
+    cost = np.zeros(n)
 
     def solve(objective: np.ndarray) -> np.ndarray | None:
         """The optimum of objective . x; None when unbounded (or, defensively, failed)."""
         nonlocal programs
         programs += 1
-        result = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
-        if result.status == 0:
-            seen_low[:] = np.minimum(seen_low, result.x)
-            seen_high[:] = np.maximum(seen_high, result.x)
-            return result.x
-        return None
+        changed = np.flatnonzero((objective != cost) | (cost != 0))
+        highs.changeColsCost(changed.size, changed.astype(np.int32), objective[changed])
+        cost[:] = objective
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        x = np.asarray(highs.getSolution().col_value)
+        seen_low[:] = np.minimum(seen_low, x)
+        seen_high[:] = np.maximum(seen_high, x)
+        return x
 
-    # Two cheap witnesses: everything as large, and as small, as possible.
-    # (Unbounded above, the first tells nothing; its cells are then solved one by one.)
+    # Two cheap witnesses: everything as large, and as small, as possible (unbounded above,
+    # the first tells nothing; its cells are then solved one by one).
     for sign in (-1.0, 1.0):
         solve(np.full(n, sign))
     for i in np.argsort(~primary, kind="stable"):
@@ -282,6 +287,26 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values):
     final_low = np.where(np.isnan(low), seen_low, low)
     final_high = np.where(np.isnan(high), seen_high, high)
     return final_low, final_high, solved, programs
+
+
+def _highs_model(matrix, rhs, tolerance, lows) -> highspy.Highs:
+    """rhs - tolerance <= matrix . x <= rhs + tolerance, x >= lows, zero objective."""
+    columns = sparse.csc_matrix(matrix)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = columns.shape[1], columns.shape[0]
+    lp.col_cost_ = np.zeros(lp.num_col_)
+    lp.col_lower_ = np.where(np.isinf(lows), -highspy.kHighsInf, lows)
+    lp.col_upper_ = np.full(lp.num_col_, highspy.kHighsInf)
+    lp.row_lower_ = rhs - tolerance
+    lp.row_upper_ = rhs + tolerance
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = columns.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = columns.indices.astype(np.int32)
+    lp.a_matrix_.value_ = columns.data.astype(float)
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.passModel(lp)
+    return highs
 
 
 def utility_shares(tables: dict[str, pl.DataFrame]) -> list[dict]:

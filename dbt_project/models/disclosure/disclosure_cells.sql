@@ -1,7 +1,6 @@
 -- Every published cell with its suppression: primary (a count of 1 to 4) or secondary (so
 -- that no additive group in disclosure_groups is left with exactly one suppressed cell),
 -- and the pass that suppressed it (0 primary). Working table of the disclosure schema.
-{{ config(schema='disclosure') }}
 
 with cells as (
     select distinct

@@ -3,7 +3,6 @@
 -- cell would give it away by subtraction. One row per group and member cell; is_total marks
 -- the cell that is the sum of the others (none in a stock-flow group). Working table of the
 -- disclosure schema (never served).
-{{ config(schema='disclosure') }}
 
 {%- set total = disclosure_total_code() %}
 
