@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.automation import landing_sensor, quarterly_publication
+from orchestration.disclosure_assets import disclosure_audit
 from orchestration.export_assets import export_assets
 from orchestration.ingest_assets import ingest_assets, ingest_checks, ingest_records
 from orchestration.jobs import full_pipeline
@@ -12,7 +13,14 @@ from orchestration.resources import make_resources
 from orchestration.warehouse_assets import serving_snapshot, warehouse
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, ingest_records, warehouse, serving_snapshot, *export_assets],
+    assets=[
+        *ingest_assets,
+        ingest_records,
+        warehouse,
+        disclosure_audit,
+        serving_snapshot,
+        *export_assets,
+    ],
     asset_checks=ingest_checks,
     jobs=[full_pipeline],
     sensors=[landing_sensor],
