@@ -131,3 +131,38 @@
     case when coalesce({{ status }}.{{ measure }}__suppressed, true) then '[c]' end
         as {{ measure }}_marker
 {%- endmacro %}
+
+
+{#- The comparison metrics of published.force_comparisons and the inputs they are built from
+    (int_comparisons__metric_inputs): metric_id -> (numerator input, denominator input, or none
+    for a population). A metric missing here is withheld (fail closed). flows: the inputs a
+    year sums over its quarters (the others are stocks or yearly counts). -#}
+{% macro comparison_metric_inputs() -%}
+    {{ return({
+        'stalking_rate': ('stalking_crimes', none),
+        'stalking_harassment_rate': ('stalking_harassment_crimes', none),
+        'stalking_share': ('stalking_crimes', 'stalking_harassment_crimes'),
+        'screening_rate': ('screened', 'stalking_crimes'),
+        'high_risk_share': ('high_risk', 'risk_assessed'),
+        'charge_rate': ('charged_summonsed', 'outcomes_assigned'),
+        'evidential_difficulties_share': ('evidential_difficulties', 'outcomes_assigned'),
+        'spo_application_rate': ('spo_applications', 'stalking_crimes'),
+        'spo_grant_rate': ('spo_granted', 'spo_decided'),
+        'masip_referral_rate': ('masip_referred', 'stalking_crimes'),
+        'conviction_rate': ('convictions', 'prosecutions_completed'),
+        'helpline_contacts_rate': ('helpline_contacts', none),
+        'helpline_answer_rate': ('helpline_answered', 'helpline_contacts'),
+        'advocacy_waiting_share': ('waiting_list_end', 'advocacy_caseload'),
+        'possible_unrecognised_share': ('possible_unrecognised', 'courses_of_conduct'),
+    }) }}
+{%- endmacro %}
+
+
+{% macro comparison_flows() -%}
+    {{ return([
+        'stalking_crimes', 'stalking_harassment_crimes', 'screened', 'risk_assessed', 'high_risk',
+        'masip_referred', 'outcomes_assigned', 'charged_summonsed', 'evidential_difficulties',
+        'spo_applications', 'spo_granted', 'spo_decided', 'convictions', 'prosecutions_completed',
+        'helpline_contacts', 'helpline_answered',
+    ]) }}
+{%- endmacro %}

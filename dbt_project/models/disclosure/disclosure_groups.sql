@@ -288,6 +288,28 @@ stock_flow as (
     {%- endfor %}
 ),
 
+comparison_years as (
+    -- A yearly comparison figure (a cell of its own) sums its input's cells over the quarters.
+    select
+        'comparison_year|' || years.cell_id as group_id,
+        'comparison_year' as group_kind,
+        years.cell_id,
+        true as is_total
+    from {{ ref('disclosure_rows__comparison_years') }} as years
+    union all
+    select
+        'comparison_year|' || years.cell_id as group_id,
+        'comparison_year' as group_kind,
+        sources.cell_id,
+        false as is_total
+    from {{ ref('disclosure_rows__comparison_years') }} as years
+    inner join {{ ref('disclosure_comparison_sources') }} as sources
+        on
+            years.force_code = sources.force_code
+            and years.financial_year = sources.financial_year
+            and years.input = sources.input
+),
+
 all_groups as (
     select * from across_forces
     union all by name
@@ -302,6 +324,8 @@ all_groups as (
     select * from across_services
     union all by name
     select * from stock_flow
+    union all by name
+    select * from comparison_years
 )
 
 -- A group needs a member besides its total (an all-services row has no force members).
