@@ -43,6 +43,14 @@ RELATIVE_TOLERANCE = 1e-9
 SIGNED_MEASURES = ("|difference|",)
 DERIVED_PREFIX = "force_comparisons|"
 AUDIT_FILE = "disclosure_audit.json"
+# Only the objective changes between solves: the last basis stays primal feasible, so the
+# primal simplex re-solves from it without presolve; one thread (the blocks are small).
+HIGHS_OPTIONS = {
+    "output_flag": False,
+    "presolve": "off",
+    "simplex_strategy": 4,
+    "threads": 1,
+}
 
 
 @dataclass
@@ -319,7 +327,8 @@ def _highs_model(matrix, rhs, tolerance, lows) -> highspy.Highs:
     lp.a_matrix_.index_ = columns.indices.astype(np.int32)
     lp.a_matrix_.value_ = columns.data.astype(float)
     highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    for option, value in HIGHS_OPTIONS.items():
+        highs.setOptionValue(option, value)
     highs.passModel(lp)
     return highs
 
