@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.automation import landing_sensor, quarterly_publication
+from orchestration.disclosure_assets import disclosure_audit
 from orchestration.export_assets import export_assets
 from orchestration.ingest_assets import ingest_assets, ingest_checks, ingest_records
 from orchestration.jobs import full_pipeline
@@ -18,6 +19,7 @@ defs = dg.Definitions(
         ingest_records,
         *linkage_assets,
         warehouse,
+        disclosure_audit,
         serving_snapshot,
         *export_assets,
     ],

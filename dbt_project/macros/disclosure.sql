@@ -10,11 +10,11 @@
       of a force-quarter-offence and its recorded crimes, a caseload carried from one month to
       the next. Each member row says whether the cell is the group's total.
 
-    Primary suppression: counts of 1 to 4. Secondary suppression: while a group has exactly one
-    suppressed cell (which subtraction would recover), also suppress its smallest unsuppressed
-    non-zero member (the total only when no member qualifies), ties broken by cell_id. Each
-    pass treats every such group at once; the passes are unrolled as CTEs. The generic test
-    disclosure_fixed_point checks that no group is left with exactly one suppressed cell. -#}
+    Primary suppression: counts of 1 to 4. Secondary suppression is chosen by least
+    information lost with HiGHS in the disclosure_cells Python model
+    (publish/disclosure/protect.py); the generic test disclosure_fixed_point checks that no
+    group is left with exactly one suppressed cell, and publish/disclosure/audit.py checks the
+    whole release. -#}
 
 {#- sqlfluff lints these macro bodies with empty loops, which breaks its indentation check
     (LT02) on lines whose jinja renders nothing; the layout is checked by eye. -#}
@@ -106,77 +106,6 @@
 {%- endmacro %}
 
 
-{#- The suppression passes, as CTE definitions to paste into a WITH list (end the list with
-    this call). cells: a relation of (cell_id, cell_value); groups: a relation of
-    (group_id, cell_id, is_total). The last CTE, disclosure_suppressed, has cell_id,
-    cell_value, is_primary, is_suppressed and suppression_pass (0 for primary suppression,
-    n for a secondary suppression made in pass n, NULL when published). Each pass is
-    materialised so the next ones read it once. -#}
-{% macro disclosure_suppress(cells, groups, passes=40, low=1, high=4) -%}
-    disclosure_pass_0 as materialized (
-        select
-            cell_id,
-            cell_value,
-            coalesce(cell_value between {{ low }} and {{ high }}, false) as is_primary,
-            coalesce(cell_value between {{ low }} and {{ high }}, false) as is_suppressed,
-            case when cell_value between {{ low }} and {{ high }} then 0 end as suppression_pass
-        from {{ cells }}
-    ),
-    {%- for pass in range(1, (passes | int) + 1) %}
-
-        disclosure_lone_{{ pass }} as (
-            -- Groups with exactly one suppressed cell: subtraction would recover it.
-            select groups_.group_id
-            from {{ groups }} as groups_
-            inner join disclosure_pass_{{ pass - 1 }} as cells_
-                on groups_.cell_id = cells_.cell_id
-            group by groups_.group_id
-            having count(*) filter (where cells_.is_suppressed) = 1
-        ),
-
-        disclosure_pick_{{ pass }} as (
-            -- Each such group's smallest unsuppressed non-zero member; its total only when no
-            -- member qualifies; a zero cell only when nothing else is left.
-            select distinct picks.cell_id
-            from (
-                select
-                    groups_.group_id,
-                    groups_.cell_id
-                from {{ groups }} as groups_
-                inner join disclosure_lone_{{ pass }} as lone
-                    on groups_.group_id = lone.group_id
-                inner join disclosure_pass_{{ pass - 1 }} as cells_
-                    on groups_.cell_id = cells_.cell_id
-                where not cells_.is_suppressed
-                qualify row_number() over (
-                    partition by groups_.group_id
-                    order by
-                        cells_.cell_value = 0, groups_.is_total, cells_.cell_value, groups_.cell_id
-                ) = 1
-            ) as picks
-        ),
-
-        disclosure_pass_{{ pass }} as materialized (
-            select
-                cells_.cell_id,
-                cells_.cell_value,
-                cells_.is_primary,
-                cells_.is_suppressed or picks.cell_id is not null as is_suppressed,
-                coalesce(
-                    cells_.suppression_pass,
-                    case when picks.cell_id is not null then {{ pass }} end
-                ) as suppression_pass
-            from disclosure_pass_{{ pass - 1 }} as cells_
-            left join disclosure_pick_{{ pass }} as picks on cells_.cell_id = picks.cell_id
-        ),
-    {%- endfor %}
-
-    disclosure_suppressed as (
-        select * from disclosure_pass_{{ passes | int }}
-    )
-{%- endmacro %}
-
-
 {#- One row per published row of a table: for each count, whether its cell is suppressed. -#}
 {% macro disclosure_status(table_name, measures) -%}
     select
@@ -201,4 +130,39 @@
     end as {{ measure }},
     case when coalesce({{ status }}.{{ measure }}__suppressed, true) then '[c]' end
         as {{ measure }}_marker
+{%- endmacro %}
+
+
+{#- The comparison metrics of published.force_comparisons and the inputs they are built from
+    (int_comparisons__metric_inputs): metric_id -> (numerator input, denominator input, or none
+    for a population). A metric missing here is withheld (fail closed). flows: the inputs a
+    year sums over its quarters (the others are stocks or yearly counts). -#}
+{% macro comparison_metric_inputs() -%}
+    {{ return({
+        'stalking_rate': ('stalking_crimes', none),
+        'stalking_harassment_rate': ('stalking_harassment_crimes', none),
+        'stalking_share': ('stalking_crimes', 'stalking_harassment_crimes'),
+        'screening_rate': ('screened', 'stalking_crimes'),
+        'high_risk_share': ('high_risk', 'risk_assessed'),
+        'charge_rate': ('charged_summonsed', 'outcomes_assigned'),
+        'evidential_difficulties_share': ('evidential_difficulties', 'outcomes_assigned'),
+        'spo_application_rate': ('spo_applications', 'stalking_crimes'),
+        'spo_grant_rate': ('spo_granted', 'spo_decided'),
+        'masip_referral_rate': ('masip_referred', 'stalking_crimes'),
+        'conviction_rate': ('convictions', 'prosecutions_completed'),
+        'helpline_contacts_rate': ('helpline_contacts', none),
+        'helpline_answer_rate': ('helpline_answered', 'helpline_contacts'),
+        'advocacy_waiting_share': ('waiting_list_end', 'advocacy_caseload'),
+        'possible_unrecognised_share': ('possible_unrecognised', 'courses_of_conduct'),
+    }) }}
+{%- endmacro %}
+
+
+{% macro comparison_flows() -%}
+    {{ return([
+        'stalking_crimes', 'stalking_harassment_crimes', 'screened', 'risk_assessed', 'high_risk',
+        'masip_referred', 'outcomes_assigned', 'charged_summonsed', 'evidential_difficulties',
+        'spo_applications', 'spo_granted', 'spo_decided', 'convictions', 'prosecutions_completed',
+        'helpline_contacts', 'helpline_answered',
+    ]) }}
 {%- endmacro %}

@@ -4,35 +4,15 @@
 -- (not a population), is 1 to 4. Withheld: numerator, denominator, value, the four interval
 -- bounds and the z-score are NULL and funnel_class is 'insufficient_data'. Otherwise a
 -- numerator below 10 marks the value '[u]' (low reliability). The national, region and peer
--- values are withheld when any figure they sum is.
+-- values are withheld when any figure they sum is. A yearly figure of a flow is controlled as
+-- a cell of its own (disclosure_rows__comparison_years, computed from exact counts), not
+-- withheld because one of its quarters is. The dispersion factor phi (over all forces) is
+-- shown only for a metric and period with no withheld force.
 {{ config(alias='force_comparisons') }}
 
 {%- set total = disclosure_total_code() %}
-{#- metric_id: (numerator input, denominator input or none for a population). The inputs are
-    those of int_comparisons__metric_inputs; a metric missing here is withheld (fail closed). -#}
-{%- set metric_inputs = {
-    'stalking_rate': ('stalking_crimes', none),
-    'stalking_harassment_rate': ('stalking_harassment_crimes', none),
-    'stalking_share': ('stalking_crimes', 'stalking_harassment_crimes'),
-    'screening_rate': ('screened', 'stalking_crimes'),
-    'high_risk_share': ('high_risk', 'risk_assessed'),
-    'charge_rate': ('charged_summonsed', 'outcomes_assigned'),
-    'evidential_difficulties_share': ('evidential_difficulties', 'outcomes_assigned'),
-    'spo_application_rate': ('spo_applications', 'stalking_crimes'),
-    'spo_grant_rate': ('spo_granted', 'spo_decided'),
-    'masip_referral_rate': ('masip_referred', 'stalking_crimes'),
-    'conviction_rate': ('convictions', 'prosecutions_completed'),
-    'helpline_contacts_rate': ('helpline_contacts', none),
-    'helpline_answer_rate': ('helpline_answered', 'helpline_contacts'),
-    'advocacy_waiting_share': ('waiting_list_end', 'advocacy_caseload'),
-    'possible_unrecognised_share': ('possible_unrecognised', 'courses_of_conduct'),
-} %}
-{%- set flows = [
-    'stalking_crimes', 'stalking_harassment_crimes', 'screened', 'risk_assessed', 'high_risk',
-    'masip_referred', 'outcomes_assigned', 'charged_summonsed', 'evidential_difficulties',
-    'spo_applications', 'spo_granted', 'spo_decided', 'convictions', 'prosecutions_completed',
-    'helpline_contacts', 'helpline_answered',
-] %}
+{%- set metric_inputs = comparison_metric_inputs() %}
+{%- set flows = comparison_flows() %}
 {%- set stocks = ['waiting_list_end', 'advocacy_caseload'] %}
 
 with comparisons as (
@@ -297,6 +277,20 @@ period_flags as (
     group by quarter_flags.force_code, quarter_flags.financial_year
 ),
 
+year_status as (
+    -- A yearly figure of a flow is a cell of its own (disclosure_rows__comparison_years),
+    -- controlled with the counts: withheld only when that cell is suppressed.
+    select
+        years.metric_id,
+        years.force_code,
+        years.period,
+        bool_or(cells.is_suppressed) filter (where years.role = 'numerator') as numerator_suppressed,
+        bool_or(cells.is_suppressed) filter (where years.role = 'denominator') as denominator_suppressed
+    from {{ ref('disclosure_rows__comparison_years') }} as years
+    inner join {{ ref('disclosure_cells') }} as cells on years.cell_id = cells.cell_id
+    group by years.metric_id, years.force_code, years.period
+),
+
 national_counts as (
     select
         metric_id,
@@ -317,18 +311,18 @@ flagged as (
                 when '{{ metric_id }}' then {{ 'false' if inputs[1] is none else 'true' }}
             {%- endfor %}
         end as denominator_is_count,
-        case comparisons.metric_id
+        coalesce(year_status.numerator_suppressed, case comparisons.metric_id
             {%- for metric_id, inputs in metric_inputs.items() %}
                 when '{{ metric_id }}' then own.{{ inputs[0] }}
             {%- endfor %}
             else true
-        end as numerator_source_suppressed,
-        case comparisons.metric_id
+        end) as numerator_source_suppressed,
+        coalesce(year_status.denominator_suppressed, case comparisons.metric_id
             {%- for metric_id, inputs in metric_inputs.items() %}
                 when '{{ metric_id }}' then {{ 'false' if inputs[1] is none else 'own.' ~ inputs[1] }}
             {%- endfor %}
             else true
-        end as denominator_source_suppressed,
+        end) as denominator_source_suppressed,
         case comparisons.metric_id
             {%- for metric_id, inputs in metric_inputs.items() %}
                 when '{{ metric_id }}' then
@@ -350,6 +344,12 @@ flagged as (
             national.force_code = {{ total }}
             and comparisons.period_type = national.period_type
             and comparisons.period = national.period
+    left join year_status
+        on
+            comparisons.period_type = 'financial_year'
+            and comparisons.metric_id = year_status.metric_id
+            and comparisons.force_code = year_status.force_code
+            and comparisons.period = year_status.period
     left join national_counts
         on
             comparisons.metric_id = national_counts.metric_id
@@ -380,7 +380,11 @@ comparators as (
     select
         *,
         bool_or(is_withheld) over (partition by metric_id, period_type, period, region_code)
-            as region_withheld
+            as region_withheld,
+        -- phi is computed over every force, withheld ones included: publish it only when no
+        -- force of the metric and period is withheld (the audit cannot bound a quadratic).
+        bool_or(is_withheld) over (partition by metric_id, period_type, period)
+            as period_withheld
     from withheld
 ),
 
@@ -447,8 +451,10 @@ select
     case
         when not (comparators.is_withheld or comparators.national_withheld) then comparators.funnel_z
     end as funnel_z,
-    comparators.funnel_phi,
-    comparators.overdispersion_adjusted,
+    case when not comparators.period_withheld then comparators.funnel_phi end as funnel_phi,
+    case
+        when not comparators.period_withheld then comparators.overdispersion_adjusted
+    end as overdispersion_adjusted,
     case
         when comparators.is_withheld then 'insufficient_data' else comparators.funnel_class
     end as funnel_class,

@@ -3,7 +3,6 @@
 -- cell: a force-quarter's stalking crimes (recorded crime 8Q, stalking response, the forces'
 -- extracts in the reconciliation) and its stalking crimes charged (outcome type 1). Working
 -- table of the disclosure schema (never served).
-{{ config(schema='disclosure') }}
 
 {%- set stalking_crimes_cell = disclosure_cell_id(
     'fct_recorded_crime_quarterly', 'crimes',

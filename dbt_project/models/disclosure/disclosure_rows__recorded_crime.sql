@@ -1,6 +1,5 @@
 -- fct_recorded_crime_quarterly with national totals: the rows published.fct_recorded_crime_quarterly
 -- publishes, before suppression. Working table of the disclosure schema (never served).
-{{ config(schema='disclosure') }}
 
 {{ disclosure_with_totals(
     ref('fct_recorded_crime_quarterly'),

@@ -1,5 +1,4 @@
 -- fct_spo_quarterly with national totals, before suppression (disclosure schema).
-{{ config(schema='disclosure') }}
 
 {{ disclosure_with_totals(
     ref('fct_spo_quarterly'),

@@ -3,7 +3,6 @@
 -- cell would give it away by subtraction. One row per group and member cell; is_total marks
 -- the cell that is the sum of the others (none in a stock-flow group). Working table of the
 -- disclosure schema (never served).
-{{ config(schema='disclosure') }}
 
 {%- set total = disclosure_total_code() %}
 
@@ -192,7 +191,7 @@ helpline_regions as (
         true as is_total
     from region_cells
     where region_cells.channel != 'all'
-    union all
+    union all by name
     select
         'helpline_region|' || region_cells.cell_id as group_id,
         'helpline_regions' as group_kind,
@@ -208,27 +207,29 @@ helpline_regions as (
     where
         helpline_cells.force_code is null
         or helpline_cells.force_code in (select territorial.force_code from territorial)
-    union all
+    union all by name
     select
         'helpline_region_channels|' || month || '|' || region_code || '|' || measure as group_id,
         'helpline_regions' as group_kind,
         cell_id,
         channel = 'all' as is_total
     from region_cells
-    union all
+    union all by name
     select
         'helpline_regions_national|' || month || '|' || channel || '|' || measure as group_id,
         'helpline_regions' as group_kind,
         cell_id,
-        false as is_total
+        false as is_total,
+        1 as coefficient
     from region_cells
     where channel != 'all'
-    union all
+    union all by name
     select
         'helpline_regions_national|' || month || '|' || channel || '|' || measure as group_id,
         'helpline_regions' as group_kind,
         cell_id,
-        false as is_total
+        false as is_total,
+        -1 as coefficient
     from helpline_cells
     where force_code is null or force_code = {{ total }}
 ),
@@ -268,16 +269,18 @@ transitions as (
     where current_.open_cases_end = previous.open_cases_end + current_.cases_opened - current_.cases_closed
 ),
 
+-- end of this month - end of the month before - opened + closed = 0.
 stock_flow as (
-    {%- for measure, key in [
-        ('open_cases_end', 'previous_key'), ('cases_opened', 'current_key'),
-        ('cases_closed', 'current_key'), ('open_cases_end', 'current_key'),
+    {%- for measure, key, coefficient in [
+        ('open_cases_end', 'previous_key', -1), ('cases_opened', 'current_key', -1),
+        ('cases_closed', 'current_key', 1), ('open_cases_end', 'current_key', 1),
     ] %}
         select
             'advocacy_stock_flow|' || current_key as group_id,
             'stock_flow' as group_kind,
             {{ disclosure_cell_id('fct_advocacy_monthly', measure, key) }} as cell_id,
-            false as is_total
+            false as is_total,
+            {{ coefficient }} as coefficient
         from transitions
         {%- if not loop.last %}
             union all
@@ -285,27 +288,53 @@ stock_flow as (
     {%- endfor %}
 ),
 
+comparison_years as (
+    -- A yearly comparison figure (a cell of its own) sums its input's cells over the quarters.
+    select
+        'comparison_year|' || years.cell_id as group_id,
+        'comparison_year' as group_kind,
+        years.cell_id,
+        true as is_total
+    from {{ ref('disclosure_rows__comparison_years') }} as years
+    union all
+    select
+        'comparison_year|' || years.cell_id as group_id,
+        'comparison_year' as group_kind,
+        sources.cell_id,
+        false as is_total
+    from {{ ref('disclosure_rows__comparison_years') }} as years
+    inner join {{ ref('disclosure_comparison_sources') }} as sources
+        on
+            years.force_code = sources.force_code
+            and years.financial_year = sources.financial_year
+            and years.input = sources.input
+),
+
 all_groups as (
     select * from across_forces
-    union all
+    union all by name
     select * from row_sums
-    union all
+    union all by name
     select * from outcomes_by_type
-    union all
+    union all by name
     select * from response_links
-    union all
+    union all by name
     select * from helpline_regions
-    union all
+    union all by name
     select * from across_services
-    union all
+    union all by name
     select * from stock_flow
+    union all by name
+    select * from comparison_years
 )
 
 -- A group needs a member besides its total (an all-services row has no force members).
+-- coefficient: the group's equation is sum(coefficient * cell) = 0 (total +1, members -1).
 select distinct
     group_id,
     group_kind,
     cell_id,
-    is_total
+    is_total,
+    coalesce(coefficient, case when is_total then 1 else -1 end) as coefficient
 from all_groups
 qualify count(*) filter (where not is_total) over (partition by group_id) > 0

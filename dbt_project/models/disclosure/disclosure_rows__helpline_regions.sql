@@ -2,7 +2,6 @@
 -- the region's territorial force areas plus those whose force area is not known but whose
 -- region is; the rows published.helpline_regional_monthly shows, before suppression
 -- (disclosure schema).
-{{ config(schema='disclosure') }}
 
 with by_channel as (
     select

@@ -1,5 +1,4 @@
 -- fct_courses_of_conduct_yearly with national totals, before suppression (disclosure schema).
-{{ config(schema='disclosure') }}
 
 {{ disclosure_with_totals(
     ref('fct_courses_of_conduct_yearly'),

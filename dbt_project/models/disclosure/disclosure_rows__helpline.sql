@@ -1,7 +1,6 @@
 -- fct_helpline_monthly with national totals over the territorial forces per month and channel
 -- (contacts whose force area is not known keep their own rows, by region), before
 -- suppression (disclosure schema).
-{{ config(schema='disclosure') }}
 
 {{ disclosure_with_totals(
     ref('fct_helpline_monthly'),

@@ -1,7 +1,6 @@
 -- reconciliation_home_office with national totals (forces' extracts against the Home Office's
 -- published counts), before suppression (disclosure schema). The difference is recomputed for
 -- the total rows; the Home Office counts are already public.
-{{ config(schema='disclosure') }}
 
 with rows_ as (
     {{ disclosure_with_totals(

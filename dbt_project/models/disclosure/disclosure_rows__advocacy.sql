@@ -1,7 +1,6 @@
 -- fct_advocacy_monthly with, per month and service, a total over the force areas it serves
 -- (force_code K04000001, 'All force areas served'), and per month an 'All services' total
 -- for England and Wales; before suppression (disclosure schema).
-{{ config(schema='disclosure') }}
 
 {%- set counts = [
     'referrals_received', 'cases_opened', 'cases_closed', 'open_cases_end', 'waiting_list_end',
