@@ -10,8 +10,9 @@ from orchestration.export_assets import export_assets
 from orchestration.ingest_assets import ingest_assets, ingest_checks, ingest_records
 from orchestration.jobs import full_pipeline
 from orchestration.linkage_assets import linkage_assets
+from orchestration.publish_assets import serving_snapshot
 from orchestration.resources import make_resources
-from orchestration.warehouse_assets import serving_snapshot, warehouse
+from orchestration.warehouse_assets import warehouse
 
 defs = dg.Definitions(
     assets=[

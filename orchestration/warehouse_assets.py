@@ -1,4 +1,4 @@
-"""The dbt project as Dagster assets, and the publish step that swaps in the serving file."""
+"""The dbt project as Dagster assets: dbt is the only writer of the warehouse."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,8 +7,6 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_manifest import dbt_project, prepare_manifest
-from orchestration.resources import DataDirResource
-from publish.snapshot import publish_snapshot
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -29,46 +27,3 @@ class WarehouseTranslator(DagsterDbtTranslator):
 def warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """dbt build: seeds, models and their tests; dbt is the only writer of the warehouse."""
     yield from dbt.cli(["build"], context=context).stream()
-
-
-@dg.asset(
-    key=dg.AssetKey(["serving", "snapshot"]),
-    deps=[warehouse],
-    group_name="publish",
-    description="The public release (releases/<id>/public.duckdb, pointed to by "
-    "serving/public.duckdb: published, reference, release) and serving/restricted.duckdb "
-    "(marts, meta; owner-only), each swapped in atomically.",
-    kinds={"duckdb"},
-)
-def serving_snapshot(context: dg.AssetExecutionContext, data_dir: DataDirResource):
-    paths = data_dir.paths
-    import duckdb
-
-    with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
-        synthetic = con.execute(
-            "select coalesce(bool_or(is_synthetic), false) from meta.ingest_ledger "
-            "where status in ('accepted', 'partially_accepted')"
-        ).fetchall()[0][0]
-    result = publish_snapshot(
-        paths.warehouse_db, paths, dbt_project.manifest_path, is_synthetic=bool(synthetic)
-    )
-    release = result["release"]
-    if release["new_release"]:
-        context.log.info(
-            f"published release {release['release_id']} ({release['revised_cells']} cells "
-            f"revised since {release['previous_release_id']}); {paths.public_db} points to it"
-        )
-    else:
-        context.log.info(f"nothing changed since release {release['release_id']}: kept it")
-    return dg.MaterializeResult(
-        metadata={
-            "release_id": release["release_id"],
-            "new_release": release["new_release"],
-            "revised_cells": release["revised_cells"],
-            "contains_synthetic_data": bool(synthetic),
-            "public_tables": dg.MetadataValue.json(release.get("tables", {})),
-            "restricted_tables": dg.MetadataValue.json(result["restricted_tables"]),
-            "public_path": str(paths.public_db),
-            "restricted_path": str(paths.restricted_db),
-        }
-    )

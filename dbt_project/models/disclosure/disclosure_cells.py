@@ -9,9 +9,9 @@ only writer of the warehouse; the solver module is found through the profile's m
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from publish.disclosure.protect import choose_suppression
-
     import polars as pl
+
+    from publish.disclosure.protect import choose_suppression
 
     counts = dbt.ref("disclosure_positions").pl().select("cell_id", "cell_value")
     years = dbt.ref("disclosure_rows__comparison_years").pl().select("cell_id", "cell_value")
