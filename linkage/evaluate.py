@@ -26,15 +26,13 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from ingest.contracts import CONTRACTS
-from ingest.validate import validate
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ingest.linkage_keys import add_linkage_keys
-from ingest.pseudonymise import hash_columns
-from ingest.readers import read_file
-from ingest.runner import pseudonymise
+from ingest.pseudonymise import hash_columns, pseudonymise
+from ingest.records.readers import read_file
+from ingest.records.validation import validate
+from ingest.sources import CONTRACTS
 from linkage.courses import chain_courses
 from linkage.people import LinkageSettings, link_pairs
 from synthetic.crimes import COURSE_NOISE_TYPES
@@ -61,8 +59,9 @@ def landed_crimes(data_dir: Path, key: bytes) -> pl.DataFrame:
     for name, parts in by_profile.items():
         combined = pl.concat(parts, how="diagonal_relaxed")
         checked = validate(combined, contract, profiles[name], "batch", dt.date.today())
-        rows = add_linkage_keys(checked.accepted, key, drop=False)
-        frames.append(pseudonymise(rows, contract, key).drop("_file_name", "_row_number"))
+        # pseudonymise() derives the linkage keys, exactly as ingest does
+        keyed = pseudonymise(checked.accepted, contract, key)
+        frames.append(keyed.drop("_file_name", "_row_number"))
     return pl.concat(frames, how="diagonal_relaxed")
 
 
