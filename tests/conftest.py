@@ -105,7 +105,11 @@ def fixed_key(monkeypatch):
 PIPELINE_FIXTURES = {"demo_pipeline"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+            # Every user of the demo run shares one worker, so the demo is built once.
+            if not item.get_closest_marker("xdist_group"):
+                item.add_marker(pytest.mark.xdist_group("demo_pipeline"))
