@@ -19,7 +19,7 @@ YEARS ?= 2
 DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt_project --profiles-dir $(CURDIR)/dbt_project
 
-.PHONY: help install install-test dbt-manifest demo-data pipeline app ui demo lint test test-fast \
+.PHONY: help install install-test dbt-manifest demo-data pipeline app ui demo lint test test-fast test-audit audit \
 	docs docs-serve bench clean-data
 
 help:
@@ -49,6 +49,10 @@ demo-data: install
 pipeline: install
 	$(BIN)/python -m orchestration.run_pipeline
 
+# The disclosure audit over what the next release will show (minutes on sparse demo data).
+audit: install
+	$(BIN)/python -m orchestration.run_pipeline --job disclosure_audit
+
 app: install
 	$(BIN)/streamlit run reports_app/app.py --server.port $(STREAMLIT_SERVER_PORT) \
 		--server.headless true
@@ -70,7 +74,11 @@ lint: install-test
 
 test: install-test lint dbt-manifest
 	mkdir -p $(STALKING_DATA_DIR)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not audit"
+
+# The disclosure audit solved on the whole demo release (each run takes minutes).
+test-audit: install-test dbt-manifest
+	$(BIN)/python -m pytest -m audit
 
 # Unit tests and fast integration tests: no full pipeline run, no browser.
 test-fast: install-test dbt-manifest

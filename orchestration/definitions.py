@@ -8,7 +8,7 @@ from orchestration.automation import landing_sensor, quarterly_publication
 from orchestration.disclosure_assets import disclosure_audit
 from orchestration.export_assets import export_assets
 from orchestration.ingest_assets import ingest_assets, ingest_checks, ingest_records
-from orchestration.jobs import full_pipeline
+from orchestration.jobs import disclosure_audit_job, full_pipeline
 from orchestration.linkage_assets import linkage_assets
 from orchestration.publish_assets import serving_snapshot
 from orchestration.resources import make_resources
@@ -25,7 +25,7 @@ defs = dg.Definitions(
         *export_assets,
     ],
     asset_checks=ingest_checks,
-    jobs=[full_pipeline],
+    jobs=[full_pipeline, disclosure_audit_job],
     sensors=[landing_sensor],
     schedules=[quarterly_publication],
     resources=make_resources(),

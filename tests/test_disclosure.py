@@ -387,6 +387,7 @@ def reveal_outcome_complements(tables: dict[str, pl.DataFrame], truth: dict[str,
     return {**tables, "fct_outcomes_quarterly": revealed}
 
 
+@pytest.mark.audit
 @pytest.mark.xdist_group("demo_pipeline")
 def test_audit_passes_on_the_demo_release(demo_pipeline):
     summary = audit_warehouse(demo_pipeline.warehouse_db)
@@ -400,6 +401,7 @@ def test_audit_passes_on_the_demo_release(demo_pipeline):
     assert ("stalking_rate", "financial_year") in shares
 
 
+@pytest.mark.audit
 @pytest.mark.xdist_group("demo_pipeline")
 def test_audit_catches_differencing_once_complements_are_undone(warehouse_release):
     tables, truth = warehouse_release
@@ -410,6 +412,7 @@ def test_audit_catches_differencing_once_complements_are_undone(warehouse_releas
     assert "fct_outcomes_quarterly" in failing
 
 
+@pytest.mark.audit
 @pytest.mark.xdist_group("demo_pipeline")
 def test_audit_catches_inversion_of_region_values(demo_pipeline, warehouse_release):
     """Region values over every force of a region, withheld ones included, published: the
@@ -431,6 +434,7 @@ def test_audit_catches_inversion_of_region_values(demo_pipeline, warehouse_relea
     assert any(not f["cell"].startswith("force_comparisons|") for f in summary.failures)
 
 
+@pytest.mark.audit
 @pytest.mark.xdist_group("demo_pipeline")
 def test_audit_catches_years_published_over_withheld_quarters(demo_pipeline, warehouse_release):
     """Every force's yearly comparison figures published at their exact counts while their
@@ -463,6 +467,7 @@ def test_audit_catches_years_published_over_withheld_quarters(demo_pipeline, war
     assert not summary.passed
 
 
+@pytest.mark.audit
 @pytest.mark.xdist_group("demo_pipeline")
 def test_dagster_audit_check_blocks_what_follows(demo_pipeline, tmp_path):
     """A warehouse whose outcome complements were undone: the blocking check fails, the
