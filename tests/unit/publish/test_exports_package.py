@@ -70,7 +70,7 @@ def test_the_data_package_validates_and_describes_itself(tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = json.loads(Path(result["path"]).read_text())
     assert package["is_synthetic"] is True
-    assert package["licenses"][0]["title"].startswith("Synthetic demonstration data")
+    assert package["licenses"][0]["title"].lower().startswith("synthetic data")
     assert set(package["markers"]) == set(shorthand.MARKERS)
     spo = next(r for r in package["resources"] if r["name"] == "fct_spo_quarterly")
     assert spo["description"] == "One row per force and quarter."
@@ -133,7 +133,7 @@ def test_parquet_files_carry_their_descriptions(tmp_path):
     metadata = {k.decode(): v.decode() for k, v in schema.metadata.items()}
     assert "release_id" not in metadata  # no release.release_info in this file
     assert metadata["is_synthetic"] == "true"
-    assert metadata["licence"].startswith("Synthetic demonstration data")
+    assert metadata["licence"].lower().startswith("synthetic data")
     assert metadata["description"] == "One row per force and quarter."
     assert json.loads(metadata["column_descriptions"])["applications"] == "SPO applications."
     assert json.loads(metadata["column_units"]) == {"applications": "count"}
