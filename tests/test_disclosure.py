@@ -315,7 +315,10 @@ def test_recovery_attack_recovers_no_suppressed_cell(published):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the new least-information suppression leaves the demo no complements of the kind this attack undoes; rewrite the attack for the new pattern",
+    reason=(
+        "the new least-information suppression leaves the demo no complements of the kind "
+        "this attack undoes; rewrite the attack for the new pattern"
+    ),
 )
 @pytest.mark.xdist_group("demo_pipeline")
 def test_recovery_attack_works_when_secondary_suppression_is_undone(published):
