@@ -457,3 +457,14 @@ def _parse_figure(raw: object) -> tuple[float | None, str | None, bool]:
     if value is None:
         return None, None, False
     return value, marker, True
+
+
+def count_checks(heading: str) -> list[tuple[pl.Expr, str, str, str]]:
+    """The strict-number rules for an `offences` count column (GSS shorthand excepted):
+    (failing condition, rule, the heading as found, column), as every official reader uses."""
+    shown = ~pl.col("_shorthand")
+    return [
+        (~pl.col("_is_number") & shown, "not_a_number", heading, "offences"),
+        (~pl.col("_is_whole") & shown, "not_an_integer", heading, "offences"),
+        (pl.col("_offences").is_null() & shown, "not_an_integer", heading, "offences"),
+    ]

@@ -28,6 +28,7 @@ from ingest.official.common import (
     _Workbook,
     check_table_file,
     clean_heading,
+    count_checks,
     is_shorthand,
     normalise_name,
 )
@@ -211,24 +212,7 @@ def _ho_block(block: _Block, name: str) -> tuple[pl.DataFrame, list[RowError], b
             "offence_code",
         ),
         (pl.col("offences").is_null(), "missing_value", heading["offences"], "offences"),
-        (
-            ~pl.col("_is_number") & ~pl.col("_shorthand"),
-            "not_a_number",
-            heading["offences"],
-            "offences",
-        ),
-        (
-            ~pl.col("_is_whole") & ~pl.col("_shorthand"),
-            "not_an_integer",
-            heading["offences"],
-            "offences",
-        ),
-        (
-            pl.col("_offences").is_null() & ~pl.col("_shorthand"),
-            "not_an_integer",
-            heading["offences"],
-            "offences",
-        ),
+        *count_checks(heading["offences"]),
     ]
     frame = frame.with_columns(_rule_chain(checks))
     errors = _collect_errors(frame, name)

@@ -18,6 +18,7 @@ from ingest.official.common import (
     _rule_chain,
     _strip_text,
     check_table_file,
+    count_checks,
     is_shorthand,
 )
 
@@ -119,24 +120,7 @@ def read_ons_pfa_rolling(path: Path | str) -> ParsedTable:
         (~pl.col("_known"), "unknown_area", heading["area"], "area"),
         (pl.col("offence").is_null(), "missing_value", heading["offence"], "offence"),
         (pl.col("offences").is_null(), "missing_value", heading["offences"], "offences"),
-        (
-            ~pl.col("_is_number") & ~pl.col("_shorthand"),
-            "not_a_number",
-            heading["offences"],
-            "offences",
-        ),
-        (
-            ~pl.col("_is_whole") & ~pl.col("_shorthand"),
-            "not_an_integer",
-            heading["offences"],
-            "offences",
-        ),
-        (
-            pl.col("_offences").is_null() & ~pl.col("_shorthand"),
-            "not_an_integer",
-            heading["offences"],
-            "offences",
-        ),
+        *count_checks(heading["offences"]),
     ]
     frame = frame.with_columns(_rule_chain(checks))
     errors = _collect_errors(frame, path.name, sheet_column=None)
