@@ -18,9 +18,12 @@ import multiprocessing
 import os
 import re
 import resource
+import sys
 import threading
+import types
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -134,11 +137,29 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """Hide the parent's `__main__` while workers start.
+
+    A spawned worker re-imports the parent's main script unless told otherwise, and the
+    parent may be a Streamlit script, a test runner or a Dagster process: the worker needs
+    only `ingest`, so it starts from a blank main (faster, and it never runs app code).
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def in_worker(path: Path, read: Callable[..., Any], *args: Any) -> Any:
     """`read(path, *args)` in the memory-limited worker; FileRejected if the worker dies."""
     pool = _executor()
     try:
-        return pool.submit(read, path, *args).result()
+        with _pool_lock, _plain_main():  # workers start inside submit()
+            future = pool.submit(read, path, *args)
+        return future.result()
     except BrokenProcessPool:
         _discard(pool)
         raise FileRejected(

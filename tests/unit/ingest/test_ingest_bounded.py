@@ -65,3 +65,23 @@ def test_a_reader_that_aborts_or_runs_out_ends_only_its_worker(tmp_path):
     with pytest.raises(FileRejected, match="more memory"):
         in_worker(path, greedy_reader)
     assert in_worker(path, echo_reader, b"!") == b"abc!"  # a fresh worker carries on
+
+
+def test_a_worker_never_runs_the_parents_main_script(tmp_path, monkeypatch):
+    # Streamlit (and AppTest) leave the app script as __main__; a spawned worker used to
+    # re-run it and die, so every workbook after an app test was quarantined.
+    import sys
+    import types
+
+    import ingest.bounded as bounded
+
+    script = tmp_path / "app.py"
+    script.write_text("raise SystemExit('the parent script ran in the worker')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    monkeypatch.setattr(bounded, "_pool", None)  # a new pool, so workers start under this main
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(b"abc")
+    assert in_worker(path, echo_reader, b"?") == b"abc?"
+    assert sys.modules["__main__"] is main
