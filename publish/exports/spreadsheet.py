@@ -601,7 +601,7 @@ def _gptable(number: int, sheet: Sheet, release: ReleaseInfo) -> gpt.GPTable:
         "can be found on the notes worksheet.",
         legend=_legend(sheet),
         source=SOURCE,
-        units=dict(sheet.units),
+        units=dict(sheet.units) or None,  # gptables refuses an empty dict
         index_columns={},
         additional_formatting=[
             *(

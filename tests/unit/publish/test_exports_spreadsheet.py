@@ -42,3 +42,27 @@ def test_text_from_returns_is_kept_as_text():
     assert _safe_cell("   ") == "[x]"
     symbols = _safe_cell("***")
     assert isinstance(symbols, FormatList) and symbols.string == "***"
+
+
+def test_a_sheet_without_count_or_rate_columns_is_written(tmp_path):
+    # A release holding one source only (advocacy) once had a sheet with no units, and
+    # gptables refuses an empty units dict: the whole export failed.
+    from openpyxl import load_workbook
+
+    from publish.exports.release import Publisher, ReleaseInfo
+    from publish.exports.spreadsheet import Sheet, write_workbook
+
+    release = ReleaseInfo(
+        release_id="2026-27-Q2-r1",
+        published_at="2026-12-01",
+        period_covered="April 2025 to September 2026",
+        next_release="To be announced",
+        licence="Synthetic demonstration data",
+        citation="cite me",
+        is_synthetic=True,
+    )
+    sheet = Sheet(name="services", title="Services", columns={"Service": ["A", "B"]})
+    path = tmp_path / "book.xlsx"
+    write_workbook(path, [sheet], release, Publisher("Team", None, None))
+    names = load_workbook(path).sheetnames
+    assert "Table_1" in names
