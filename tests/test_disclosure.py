@@ -313,31 +313,40 @@ def test_recovery_attack_recovers_no_suppressed_cell(published):
     assert built_from_suppressed.is_empty(), built_from_suppressed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the new least-information suppression leaves the demo no complements of the kind "
-        "this attack undoes; rewrite the attack for the new pattern"
-    ),
-)
 @pytest.mark.xdist_group("demo_pipeline")
-def test_recovery_attack_works_when_secondary_suppression_is_undone(published):
-    """The attacker is real: reveal one cell of each of a few two-cell groups (as if the
-    secondary suppression had not happened) and it recovers the partner."""
-    attack = build_relations(published)
-    crimes = published["fct_recorded_crime_quarterly"]
+def test_recovery_attack_works_when_secondary_suppression_is_undone(warehouse_release):
+    """The attacker is real: in each force-by-offence group whose national total is shown,
+    reveal every suppressed force cell but one at its true value (as if only one cell had
+    been suppressed) and the attacker recovers the last one exactly."""
+    tables, truth = warehouse_release
+    crimes = tables["fct_recorded_crime_quarterly"]
     keys = COUNTS["fct_recorded_crime_quarterly"][0]
-    suppressed = crimes.filter(pl.col("crimes_marker") == "[c]", pl.col("force_code") != TOTAL)
-    pairs = suppressed.group_by("financial_year", "fy_quarter", "offence_code").agg(
-        pl.len().alias("n"), pl.col("force_code").sort().first().alias("reveal")
+    group = ["financial_year", "fy_quarter", "offence_code"]
+    shown_totals = crimes.filter(pl.col("force_code") == TOTAL, pl.col("crimes_marker").is_null())
+    suppressed = (
+        crimes.filter(pl.col("crimes_marker") == "[c]", pl.col("force_code") != TOTAL)
+        .join(shown_totals.select(group), on=group, how="semi")
+        .with_columns(cell=cell_expr("fct_recorded_crime_quarterly", "crimes", keys))
     )
-    pairs = pairs.filter(pl.col("n") == 2)
-    assert pairs.height > 0
-    reveal = pairs.with_columns(force_code=pl.col("reveal")).select(
-        cell_expr("fct_recorded_crime_quarterly", "crimes", keys).alias("cell")
+    assert suppressed.height > 0, "the demo should suppress force cells under shown totals"
+    hidden = suppressed.sort("force_code").group_by(group).agg(pl.col("cell").first())["cell"]
+    complement = (pl.col("crimes_marker") == "[c]") & ~pl.col("cell").is_in(hidden.to_list())
+    complement = complement & pl.col("cell").is_in(suppressed["cell"].to_list())
+    revealed = (
+        crimes.with_columns(cell=cell_expr("fct_recorded_crime_quarterly", "crimes", keys))
+        .with_columns(
+            crimes=pl.when(complement)
+            .then(pl.col("cell").replace_strict(truth, default=None, return_dtype=pl.Float64))
+            .otherwise(pl.col("crimes"))
+            .cast(crimes.schema["crimes"]),
+            crimes_marker=pl.when(complement).then(None).otherwise(pl.col("crimes_marker")),
+        )
+        .drop("cell")
     )
-    recovered, _ = substitute(attack, reveal=set(reveal["cell"]))
-    assert recovered.height >= pairs.height
+    recovered, _ = substitute(build_relations({**tables, "fct_recorded_crime_quarterly": revealed}))
+    got = dict(recovered.filter(pl.col("cell").is_in(hidden.to_list())).iter_rows())
+    assert len(got) == len(hidden), f"recovered {len(got)} of {len(hidden)} lone cells"
+    assert all(abs(value - truth[cell]) < 1e-6 for cell, value in got.items())
 
 
 @pytest.mark.xdist_group("demo_pipeline")
