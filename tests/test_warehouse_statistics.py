@@ -362,14 +362,6 @@ def test_change_over_time_intervals_against_statsmodels(demo_pipeline):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "after the Splink merge, crimes in cross-force courses are not attributed to a "
-        "force, so the force sum (2,198) falls short of the national count (2,270); the "
-        "test's identity must allow for them"
-    ),
-)
 def test_hidden_stalking_and_first_year_partial(demo_pipeline):
     with duckdb.connect(str(demo_pipeline.warehouse_db), read_only=True) as con:
         yearly = con.sql("select * from marts.fct_courses_of_conduct_yearly").pl()

@@ -30,9 +30,9 @@ crimes as (
 ),
 
 unrecognised_crimes as (
-    select distinct
-        force_code,
-        unnest(crime_keys) as crime_key
+    -- By the crime's own recording force, not the course's: a course crossing forces counts
+    -- each of its crimes where it was recorded.
+    select distinct unnest(crime_keys) as crime_key
     from {{ ref('int_linkage__courses_of_conduct') }}
     where not recognised_as_stalking
 ),
@@ -45,9 +45,7 @@ crime_years as (
         count(unrecognised_crimes.crime_key) as crimes_in_unrecognised_courses
     from crimes
     left join unrecognised_crimes
-        on
-            crimes.force_code = unrecognised_crimes.force_code
-            and crimes.crime_key = unrecognised_crimes.crime_key
+        on crimes.crime_key = unrecognised_crimes.crime_key
     group by crimes.force_code, crimes.financial_year
 ),
 
