@@ -65,3 +65,19 @@
     {%- endif -%}
     {{ return(files) }}
 {%- endmacro %}
+
+{% macro usable_submission_rows(raw_rows) -%}
+    {#- The rows of a raw source (a relation, or a table function over its files) that belong
+        to a usable submission (docs/SOURCES.md, submissions): every raw column, with the
+        submission id, its ingest sequence and the file's row number under their staging
+        names. One definition for every staging model of a submitted source. -#}
+    select
+        raw_rows.* exclude (_submission_id, _row_number),
+        raw_rows._submission_id as submission_id,
+        ledger.ingest_seq,
+        raw_rows._row_number as source_row_number
+    from {{ raw_rows }} as raw_rows
+    inner join {{ ref('stg_ingest__ledger') }} as ledger
+        on raw_rows._submission_id = ledger.record_id
+    where ledger.is_usable
+{%- endmacro %}

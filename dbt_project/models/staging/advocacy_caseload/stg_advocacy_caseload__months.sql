@@ -1,18 +1,12 @@
 -- Advocacy service caseloads in usable submissions: one row per service, force and month.
 with caseload as (
-    select * from {{ source('raw', 'advocacy_caseload') }}
-    where _submission_id is not null
-),
-
-ledger as (
-    select * from {{ ref('stg_ingest__ledger') }}
-    where is_usable
+    {{ usable_submission_rows(source('raw', 'advocacy_caseload')) }}
 )
 
 select
-    caseload._submission_id as submission_id,
-    ledger.ingest_seq,
-    caseload._row_number as source_row_number,
+    caseload.submission_id,
+    caseload.ingest_seq,
+    caseload.source_row_number,
     caseload.service_name,
     caseload.month,
     caseload.force_code,
@@ -23,4 +17,3 @@ select
     caseload.waiting_list_end,
     caseload.advocate_fte
 from caseload
-inner join ledger on caseload._submission_id = ledger.record_id

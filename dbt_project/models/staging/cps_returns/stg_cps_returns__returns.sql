@@ -1,18 +1,12 @@
 -- CPS quarterly returns in usable submissions: one row per force, quarter and offence act.
 with returns as (
-    select * from {{ source('raw', 'cps_returns') }}
-    where _submission_id is not null
-),
-
-ledger as (
-    select * from {{ ref('stg_ingest__ledger') }}
-    where is_usable
+    {{ usable_submission_rows(source('raw', 'cps_returns')) }}
 )
 
 select
-    returns._submission_id as submission_id,
-    ledger.ingest_seq,
-    returns._row_number as source_row_number,
+    returns.submission_id,
+    returns.ingest_seq,
+    returns.source_row_number,
     returns.cps_area,
     returns.force_code,
     returns.financial_year,
@@ -24,4 +18,3 @@ select
     returns.prosecutions_completed,
     returns.convictions
 from returns
-inner join ledger on returns._submission_id = ledger.record_id

@@ -10,19 +10,13 @@
 ) }}
 
 with crimes as (
-    select * from read_parquet({{ submission_files('force_crimes') }}, union_by_name = true)
-    where _submission_id is not null
-),
-
-ledger as (
-    select * from {{ ref('stg_ingest__ledger') }}
-    where is_usable
+    {{ usable_submission_rows("read_parquet(" ~ submission_files('force_crimes') ~ ", union_by_name = true)") }}
 )
 
 select
-    crimes._submission_id as submission_id,
-    ledger.ingest_seq,
-    crimes._row_number as source_row_number,
+    crimes.submission_id,
+    crimes.ingest_seq,
+    crimes.source_row_number,
     crimes.force_code,
     crimes.crime_ref as crime_key,
     crimes.recorded_date,
@@ -43,4 +37,3 @@ select
     crimes.outcome_type,
     crimes.outcome_date
 from crimes
-inner join ledger on crimes._submission_id = ledger.record_id

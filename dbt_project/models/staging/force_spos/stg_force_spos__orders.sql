@@ -1,18 +1,12 @@
 -- Stalking Protection Order applications in usable submissions, with the application quarter.
 with orders as (
-    select * from {{ source('raw', 'force_spos') }}
-    where _submission_id is not null
-),
-
-ledger as (
-    select * from {{ ref('stg_ingest__ledger') }}
-    where is_usable
+    {{ usable_submission_rows(source('raw', 'force_spos')) }}
 )
 
 select
-    orders._submission_id as submission_id,
-    ledger.ingest_seq,
-    orders._row_number as source_row_number,
+    orders.submission_id,
+    orders.ingest_seq,
+    orders.source_row_number,
     orders.force_code,
     orders.spo_ref as spo_key,
     orders.crime_ref as crime_key,
@@ -24,4 +18,3 @@ select
     orders.decision_date,
     orders.breach_count
 from orders
-inner join ledger on orders._submission_id = ledger.record_id

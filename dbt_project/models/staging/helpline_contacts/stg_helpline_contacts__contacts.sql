@@ -1,12 +1,6 @@
 -- Helpline contacts in usable submissions, with month and region resolved.
 with contacts as (
-    select * from {{ source('raw', 'helpline_contacts') }}
-    where _submission_id is not null
-),
-
-ledger as (
-    select * from {{ ref('stg_ingest__ledger') }}
-    where is_usable
+    {{ usable_submission_rows(source('raw', 'helpline_contacts')) }}
 ),
 
 forces as (
@@ -14,9 +8,9 @@ forces as (
 )
 
 select
-    contacts._submission_id as submission_id,
-    ledger.ingest_seq,
-    contacts._row_number as source_row_number,
+    contacts.submission_id,
+    contacts.ingest_seq,
+    contacts.source_row_number,
     contacts.contact_id as contact_key,
     contacts.contact_datetime,
     strftime(contacts.contact_datetime, '%Y-%m') as month,
@@ -31,5 +25,4 @@ select
     contacts.reported_to_police,
     contacts.referred_to
 from contacts
-inner join ledger on contacts._submission_id = ledger.record_id
 left join forces on contacts.force_code = forces.force_code

@@ -1,19 +1,13 @@
 -- ONS police force area data tables (P1 numbers, P3 rates and populations), long format,
 -- figures exactly as published; shorthand such as [x] or [c] kept in the marker columns.
 with rows_ as (
-    select * from {{ source('raw', 'ons_pfa_tables') }}
-    where _submission_id is not null
-),
-
-ledger as (
-    select * from {{ ref('stg_ingest__ledger') }}
-    where is_usable
+    {{ usable_submission_rows(source('raw', 'ons_pfa_tables')) }}
 )
 
 select
-    rows_._submission_id as submission_id,
-    ledger.ingest_seq,
-    rows_._row_number as source_row_number,
+    rows_.submission_id,
+    rows_.ingest_seq,
+    rows_.source_row_number,
     rows_._sheet as source_sheet,
     'ons_pfa_tables' as publication,
     rows_.area_code,
@@ -27,4 +21,3 @@ select
     rows_.rate_per_1000,
     rows_.rate_marker
 from rows_
-inner join ledger on rows_._submission_id = ledger.record_id
