@@ -13,6 +13,7 @@ from reports_app import charts, queries
 from reports_app.components import (
     caveat,
     default_period,
+    download,
     fmt_count,
     period_label_fn,
     ratio_pct,
@@ -27,10 +28,8 @@ from reports_app.data import (
     NATIONAL_LABEL,
     exports_dir,
     forces,
-    query,
     region_names,
     sum_counts,
-    tbl,
 )
 
 HELPLINE = ["contacts", "answered", "unanswered"]
@@ -229,14 +228,7 @@ def main() -> None:
     area_names = {NATIONAL_CODE: NATIONAL_LABEL}
     area_names |= {c: f"Region: {regions[c]}" for c in sorted(regions, key=regions.get)}
     area_names |= {f"{SERVICE}{s}": f"Service: {s}" for s in service_names}
-    years = (
-        query(
-            f"select distinct {MONTH_FY_SQL} as fy from {tbl('fct_helpline_monthly')} "
-            "order by 1 desc"
-        )
-        .get_column("fy")
-        .to_list()
-    )
+    years = queries.helpline_years()
     controls = st.columns(2)
     with controls[0]:
         area = url_choice("Area", list(area_names), "region", format_func=area_names.get)
@@ -402,13 +394,12 @@ def main() -> None:
     # --- Report download ------------------------------------------------------------------------
     report = exports_dir() / "service_demand_report.html"
     if report.is_file():
-        st.download_button(
+        download(
             "Download the service demand report (HTML)",
             report.read_bytes(),
-            file_name=report.name,
+            report.name,
             mime="text/html",
             key="download_service_report",
-            on_click="ignore",
         )
     else:
         st.caption(
