@@ -372,6 +372,7 @@ def show_table(
     height: int | None = None,
     area: tuple[str, str] | None = None,
     period: str | None = None,
+    long_form: tuple[pl.DataFrame, Sequence[str]] | None = None,
 ) -> None:
     """Show a table, with GSS markers where a figure is withheld, and offer it as CSV.
 
@@ -381,7 +382,8 @@ def show_table(
     numeric columns to decimal places; a missing value there shows as ``[c]`` when the row's
     ``value_marker`` says so, else ``[x]``. ``numbers`` are other integers (file and row
     counts from the ledger, not statistics about people), shown as numbers. The CSV keeps the
-    numbers and the marker columns, so a download is as honest as the screen.
+    numbers and the marker columns, so a download is as honest as the screen. A table laid out
+    wide by period gives its ``long_form`` (frame, its number columns) for the CSV instead.
     """
     decimals = decimals or {}
     markers = [c for c in frame.columns if c.endswith("_marker")]
@@ -454,9 +456,21 @@ def show_table(
         notes.append(MARKERS[NOT_AVAILABLE].legend)
     if notes:
         st.caption(". ".join(notes) + ".")
-    download(
-        f"Download “{name}” (CSV)",
-        table_csv(
+    if long_form is not None:
+        file_frame, file_numbers = long_form
+        text = table_csv(
+            file_frame,
+            counts=[],
+            pct=[],
+            decimals={},
+            numbers=list(file_numbers),
+            release_id=release_id(),
+            area=area,
+            period=period,
+            measure_names={c: header(c) for c in file_frame.columns},
+        )
+    else:
+        text = table_csv(
             frame,
             counts=[c for c in counts if c in frame.columns],
             pct=[c for c in pct if c in frame.columns],
@@ -466,7 +480,10 @@ def show_table(
             area=area,
             period=period,
             measure_names={c: header(c) for c in frame.columns},
-        ),
+        )
+    download(
+        f"Download “{name}” (CSV)",
+        text,
         f"{slug(name)}.csv",
         mime="text/csv",
         key=f"download_{slug(name)}",

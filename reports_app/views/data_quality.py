@@ -16,6 +16,8 @@ from reports_app.components import (
     url_choice,
 )
 from reports_app.data import (
+    NATIONAL_CODE,
+    NATIONAL_LABEL,
     forces,
     is_public,
     quarters,
@@ -89,12 +91,14 @@ def main() -> None:
     )
     charts.show(chart)
     gaps = grid.filter(pl.col("sources_landed") < total)
-    summary = (
+    forces_landed = (
         landed.group_by("source", "period")
-        .agg(pl.col("force_code").n_unique().alias("forces"))
-        .pivot(on="period", index="source", values="forces", sort_columns=True)
-        .sort("source")
+        .agg(pl.col("force_code").n_unique().alias("forces_landed"))
+        .sort("source", "period")
     )
+    summary = forces_landed.pivot(
+        on="period", index="source", values="forces_landed", sort_columns=True
+    ).sort("source")
     text_alternative(
         f"{grid.height - gaps.height} of {grid.height} force-quarters have all {total} sources. "
         + "; ".join(
@@ -107,6 +111,9 @@ def main() -> None:
     show_table(
         summary,
         "Forces landed per source and quarter",
+        numbers=[c for c in summary.columns if c != "source"],
+        area=(NATIONAL_CODE, NATIONAL_LABEL),
+        long_form=(forces_landed, ["forces_landed"]),
         caption="Number of forces with any rows in each source for the quarter; helpline and "
         "advocacy count forces with at least one month in the quarter",
     )
