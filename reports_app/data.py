@@ -143,9 +143,18 @@ def tbl(name: str) -> str:
 # Queries, cached by snapshot version
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _database(version: str, view: str) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per snapshot version and view (opening the file costs about
+    20 ms, once per query before). Publish swaps files atomically (os.replace), so a held
+    connection keeps reading the snapshot it opened until the version changes."""
+    return connect()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _query(sql: str, params: tuple, version: str, view: str) -> pl.DataFrame:
-    with connect() as con:
+    # A cursor is DuckDB's own connection for one thread: sessions run in their own threads.
+    with _database(version, view).cursor() as con:
         return con.sql(sql, params=list(params) or None).pl()
 
 
