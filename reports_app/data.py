@@ -83,8 +83,13 @@ def connect() -> duckdb.DuckDBPyConnection:
     if is_public():
         if path.resolve() == restricted_path().resolve():
             raise RestrictedFileRefused(f"the public view never opens {restricted_path()}")
-        # No file access beyond the database itself: no ATTACH, read_parquet or COPY.
-        return duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+        # No file access beyond the database itself: no ATTACH, read_parquet or COPY. Set on
+        # the open database (it cannot be switched back on while the database is open), not
+        # as a connect option: the app holds its connection (_database), and DuckDB refuses a
+        # second connection in the same process whose options differ.
+        con = duckdb.connect(str(path), read_only=True)
+        con.execute("set enable_external_access = false")
+        return con
     return duckdb.connect(str(path), read_only=True)
 
 

@@ -431,6 +431,11 @@ def test_restricted_view_marks_every_page_and_every_download(app_env, kept_media
         assert file["help"] == f"Saves as {file['name']}", (page, file["label"])
         if file["name"].endswith(".png"):
             assert file["data"][:4] == b"\x89PNG"
+    # Every chart, so an image saved from its own menu is marked too.
+    from reports_app.charts import RESTRICTED_IMAGE_MARK
+
+    for spec in chart_specs(at):
+        assert spec["title"]["text"][0] == RESTRICTED_IMAGE_MARK, (page, spec.get("title"))
 
 
 TIDY_HEADER = "area_code,area_name,period,measure,unit,value,marker,release_id"

@@ -36,10 +36,25 @@ def show(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
     # saves about 50 ms a chart on every interaction.
     if stretch:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-        st.vega_lite_chart(spec=chart.to_dict(validate=False), width="stretch")
+        st.vega_lite_chart(spec=marked(chart.to_dict(validate=False)), width="stretch")
     else:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
-        st.vega_lite_chart(spec=chart.to_dict(validate=False), width="content")
+        st.vega_lite_chart(spec=marked(chart.to_dict(validate=False)), width="content")
+
+
+def marked(spec: dict) -> dict:
+    """In the restricted view, the mark as the first line of the chart's title, so an image
+    saved from the chart's own menu (Save as PNG or SVG) carries it too."""
+    if is_public():
+        return spec
+    title = spec.get("title")
+    if title is None:
+        title = {"text": "", "anchor": "start"}
+    elif not isinstance(title, dict):
+        title = {"text": title, "anchor": "start"}
+    lines = title.get("text", "")
+    lines = [lines] if isinstance(lines, str) else list(lines)
+    return {**spec, "title": {**title, "text": [RESTRICTED_IMAGE_MARK, *[t for t in lines if t]]}}
 
 
 # Drawn across the top of every image exported from the restricted view: a file copied out of
@@ -629,4 +644,4 @@ def show_boundary_map(frame: pl.DataFrame, *, title: alt.Title, direction: str) 
         "autosize": {"type": "pad", "contains": "padding"},
         "datasets": {**base.get("datasets", {}), "force_classes": frame.to_dicts()},
     }
-    st.vega_lite_chart(spec=spec, width="content")
+    st.vega_lite_chart(spec=marked(spec), width="content")

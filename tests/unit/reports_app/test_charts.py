@@ -112,3 +112,20 @@ def test_an_image_exported_from_the_restricted_view_carries_its_mark(monkeypatch
     # PNG height (bytes 20-24 of the IHDR chunk): the mark adds a band above the chart.
     height = int.from_bytes(restricted_png[20:24], "big")
     assert height > int.from_bytes(public_png[20:24], "big")
+
+
+def test_every_chart_in_the_restricted_view_is_marked_in_its_title(monkeypatch):
+    frame = pl.DataFrame({"step": ["a"], "count": [3]})
+    chart = charts.bar_chart(frame, x="count", y="step", title="Steps", x_title="n", y_title=None)
+    spec = chart.to_dict(validate=False)
+    monkeypatch.setenv("STALKING_APP_VIEW", "public")
+    assert charts.marked(spec) == spec
+    monkeypatch.setenv("STALKING_APP_VIEW", "restricted")
+    assert charts.marked(spec)["title"]["text"] == [charts.RESTRICTED_IMAGE_MARK, "Steps"]
+    titled = {"title": {"text": "T", "subtitle": "S", "anchor": "start"}}
+    assert charts.marked(titled)["title"] == {
+        "text": [charts.RESTRICTED_IMAGE_MARK, "T"],
+        "subtitle": "S",
+        "anchor": "start",
+    }
+    assert charts.marked({})["title"]["text"] == [charts.RESTRICTED_IMAGE_MARK]
