@@ -20,12 +20,12 @@ DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt_project --profiles-dir $(CURDIR)/dbt_project
 
 .PHONY: help install install-test dbt-manifest demo-data pipeline app ui demo lint test test-fast test-audit audit \
-	docs docs-serve bench clean-data
+	docs docs-serve bench bench-app clean-data
 
 help:
 	@echo "make demo   install, generate synthetic demo extracts, run the pipeline, start the app"
 	@echo "make test   install with test extras, lint, run the tests"
-	@echo "other: install demo-data pipeline app ui lint test-fast docs docs-serve bench clean-data"
+	@echo "other: install demo-data pipeline app ui lint test-fast docs docs-serve bench bench-app clean-data"
 	@echo "data dir: $(STALKING_DATA_DIR)"
 
 $(VENV)/.installed: pyproject.toml
@@ -93,8 +93,13 @@ docs: install
 docs-serve: docs
 	cd dbt_project && $(DBT) docs serve $(DBT_DIRS) --port 8080 --no-browser
 
+# The pipeline at national volume, then the app's server time per page on its snapshot.
 bench: install-test
 	$(BIN)/python -m bench.run_bench
+
+# The app's server time per page only, on the snapshot already in STALKING_DATA_DIR.
+bench-app:
+	$(BIN)/python -m bench.app_timings --data-dir $(STALKING_DATA_DIR)
 
 clean-data:
 	rm -rf $(STALKING_DATA_DIR)

@@ -4,7 +4,8 @@ In one invocation, on synthetic data at --scale (1.0 = national volume) over --y
   1. the floor: DuckDB loading the same landed files into tables, no checks at all;
   2. the full pipeline (ingest, Great Expectations, dbt build, publish, exports) from empty;
   3. an incremental run after one new force-quarter file lands;
-  4. the app's queries, timed one by one against the serving snapshot.
+  4. the app's queries, timed one by one against the serving snapshot, and each page's
+     server time through the real app (bench/app_timings.py: first render, interaction).
 Prints each figure, peak memory and the ratio of the full pipeline to the floor, and writes
 the table to docs/PERFORMANCE.md (--no-write to skip). --scales 0.25,0.5,1,4 repeats 1-2 per
 scale for docs/SCALING.md.
@@ -25,6 +26,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from bench import app_timings
 from ingest.settings import DataPaths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,6 +264,23 @@ print(json.dumps([[' '.join(k[0].split())[:90], v] for k, v in seen.items()]))
     return [tuple(x) for x in json.loads(result.stdout.strip().splitlines()[-1])]
 
 
+def app_page_timings(data_dir: Path) -> list[dict]:
+    """The app's server time per page (first render, rerun, one control changed) through the
+    real app, by bench.app_timings in a fresh process (its own imports, as a server's)."""
+    out = data_dir / "app_timings.json"
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.app_timings", "--data-dir", str(data_dir), "--json", str(out)],
+        env={**env_for(data_dir), "STALKING_APP_VIEW": "public"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if not out.exists():
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        return []
+    return json.loads(out.read_text())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -321,6 +340,7 @@ def main() -> int:
             inc_seconds, inc_peak = timed_run([PYTHON, "-m", "orchestration.run_pipeline"], run_dir)
             figures.update(incremental_seconds=inc_seconds, incremental_peak_gib=inc_peak)
             figures["app_queries"] = app_query_timings(run_dir)
+            figures["app_pages"] = app_page_timings(run_dir)
         return figures
 
     main_figures = measure(args.scale, incremental=True)
@@ -362,6 +382,13 @@ def print_report(f: dict) -> None:
             f"app queries: {len(queries)} distinct, slowest {worst * 1000:.0f} ms, "
             f"median {sorted(q[1] for q in queries)[len(queries) // 2] * 1000:.0f} ms"
         )
+    pages = f.get("app_pages") or []
+    if pages:
+        print("\nApp server time per page, public view (bench/app_timings.py):")
+        print(app_timings.table(pages))
+        print(app_timings.summary(pages))
+    else:
+        print("app page timings: not measured (bench.app_timings failed, see above)")
 
 
 def write_docs(f: dict, growth: list[dict]) -> None:
@@ -404,6 +431,19 @@ def write_docs(f: dict, growth: list[dict]) -> None:
         ]
         lines += [f"| {q[1] * 1000:.0f} | `{q[0]}` |" for q in queries[:15]]
         lines.append("")
+    pages = f.get("app_pages") or []
+    if pages:
+        lines += [
+            "## App pages",
+            "",
+            "Server time per page through the real app (Streamlit AppTest, public view, data "
+            "cache empty at each first render), by bench/app_timings.py:",
+            "",
+            app_timings.table(pages),
+            "",
+            app_timings.summary(pages) + ".",
+            "",
+        ]
     page = ROOT / "docs" / "PERFORMANCE.md"
     analysis = ""  # the hand-written analysis below the figures survives a rerun
     if page.exists() and "\n## Analysis" in page.read_text():

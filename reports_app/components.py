@@ -14,13 +14,21 @@ from reports_app.data import (
     NATIONAL_CODE,
     REVISED,
     SUPPRESSED,
+    download_name,
     financial_years,
     force_names,
     is_public,
     quarters,
     quarters_in_year,
 )
-from reports_app.format import fy_label, is_period, period_kind, period_start, table_csv
+from reports_app.format import (
+    download_marker,
+    fy_label,
+    is_period,
+    period_kind,
+    period_start,
+    table_csv,
+)
 from reports_app.serving import release_id
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -364,6 +372,7 @@ def show_table(
     height: int | None = None,
     area: tuple[str, str] | None = None,
     period: str | None = None,
+    long_form: tuple[pl.DataFrame, Sequence[str]] | None = None,
 ) -> None:
     """Show a table, with GSS markers where a figure is withheld, and offer it as CSV.
 
@@ -373,7 +382,8 @@ def show_table(
     numeric columns to decimal places; a missing value there shows as ``[c]`` when the row's
     ``value_marker`` says so, else ``[x]``. ``numbers`` are other integers (file and row
     counts from the ledger, not statistics about people), shown as numbers. The CSV keeps the
-    numbers and the marker columns, so a download is as honest as the screen.
+    numbers and the marker columns, so a download is as honest as the screen. A table laid out
+    wide by period gives its ``long_form`` (frame, its number columns) for the CSV instead.
     """
     decimals = decimals or {}
     markers = [c for c in frame.columns if c.endswith("_marker")]
@@ -446,22 +456,37 @@ def show_table(
         notes.append(MARKERS[NOT_AVAILABLE].legend)
     if notes:
         st.caption(". ".join(notes) + ".")
-    st.download_button(
-        f"Download “{name}” (CSV)",
-        table_csv(
+    if long_form is not None:
+        file_frame, file_numbers = long_form
+        text = table_csv(
+            file_frame,
+            counts=[],
+            pct=[],
+            decimals={},
+            numbers=list(file_numbers),
+            release_id=release_id(),
+            area=area,
+            period=period,
+            measure_names={c: header(c) for c in file_frame.columns},
+        )
+    else:
+        text = table_csv(
             frame,
             counts=[c for c in counts if c in frame.columns],
             pct=[c for c in pct if c in frame.columns],
             decimals={c: d for c, d in decimals.items() if c in frame.columns},
+            numbers=[c for c in numbers if c in frame.columns],
             release_id=release_id(),
             area=area,
             period=period,
             measure_names={c: header(c) for c in frame.columns},
-        ),
-        file_name=f"{slug(name)}.csv",
+        )
+    download(
+        f"Download “{name}” (CSV)",
+        text,
+        f"{slug(name)}.csv",
         mime="text/csv",
         key=f"download_{slug(name)}",
-        on_click="ignore",
     )
 
 
@@ -480,7 +505,7 @@ def tidy_figures(frame: pl.DataFrame, *, extra: Sequence[str] = ()) -> pl.DataFr
         pl.col("metric_label").alias("measure"),
         "unit",
         pl.when(pl.col("shown").is_null()).then(None).otherwise(text).alias("value"),
-        pl.col("value_marker").alias("marker"),
+        download_marker(pl.col("shown"), pl.col("value_marker")).alias("marker"),
         pl.lit(release_id()).alias("release_id"),
         *[pl.col(c).round(4) if frame.schema[c].is_float() else pl.col(c) for c in extra],
     )
@@ -488,13 +513,41 @@ def tidy_figures(frame: pl.DataFrame, *, extra: Sequence[str] = ()) -> pl.DataFr
 
 def show_tidy(frame: pl.DataFrame, name: str, *, extra: Sequence[str] = ()) -> None:
     """A CSV download of a figures frame (see :func:`tidy_figures`)."""
-    st.download_button(
+    download(
         f"Download “{name}” (CSV)",
         tidy_figures(frame, extra=extra).write_csv(),
-        file_name=f"{slug(name)}.csv",
+        f"{slug(name)}.csv",
         mime="text/csv",
         key=f"download_{slug(name)}",
+    )
+
+
+DOWNLOAD_HELP = "Saves as "
+
+
+def download(
+    label: str,
+    data,
+    file_name: str,
+    *,
+    mime: str,
+    key: str,
+    container=None,
+    **extra,
+) -> None:
+    """Every download the app offers: named by :func:`reports_app.data.download_name`
+    (RESTRICTED_ in the restricted view), and the name shown in the button's help, so the
+    user sees what they are saving before they save it."""
+    name = download_name(file_name)
+    (container or st).download_button(
+        label,
+        data,
+        file_name=name,
+        mime=mime,
+        key=key,
+        help=f"{DOWNLOAD_HELP}{name}",
         on_click="ignore",
+        **extra,
     )
 
 

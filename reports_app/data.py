@@ -83,8 +83,13 @@ def connect() -> duckdb.DuckDBPyConnection:
     if is_public():
         if path.resolve() == restricted_path().resolve():
             raise RestrictedFileRefused(f"the public view never opens {restricted_path()}")
-        # No file access beyond the database itself: no ATTACH, read_parquet or COPY.
-        return duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+        # No file access beyond the database itself: no ATTACH, read_parquet or COPY. Set on
+        # the open database (it cannot be switched back on while the database is open), not
+        # as a connect option: the app holds its connection (_database), and DuckDB refuses a
+        # second connection in the same process whose options differ.
+        con = duckdb.connect(str(path), read_only=True)
+        con.execute("set enable_external_access = false")
+        return con
     return duckdb.connect(str(path), read_only=True)
 
 
@@ -143,9 +148,18 @@ def tbl(name: str) -> str:
 # Queries, cached by snapshot version
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _database(version: str, view: str) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per snapshot version and view (opening the file costs about
+    20 ms, once per query before). Publish swaps files atomically (os.replace), so a held
+    connection keeps reading the snapshot it opened until the version changes."""
+    return connect()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _query(sql: str, params: tuple, version: str, view: str) -> pl.DataFrame:
-    with connect() as con:
+    # A cursor is DuckDB's own connection for one thread: sessions run in their own threads.
+    with _database(version, view).cursor() as con:
         return con.sql(sql, params=list(params) or None).pl()
 
 

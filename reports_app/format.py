@@ -151,6 +151,12 @@ def figure_text(value: float | None, unit: str, marker: str | None = None) -> st
 # Tidy downloads
 
 
+def download_marker(value: pl.Expr, marker: pl.Expr) -> pl.Expr:
+    """The marker a download writes: the figure's own, and '[x]' for an empty value that has
+    none, so no cell of a file is blank without saying why."""
+    return pl.when(value.is_null()).then(marker.fill_null(NOT_AVAILABLE)).otherwise(marker)
+
+
 def tidy(
     frame: pl.DataFrame,
     *,
@@ -182,10 +188,11 @@ def tidy(
                 pl.lit(measure).alias("measure"),
                 pl.lit(unit).alias("unit"),
                 pl.when(values.is_null()).then(None).otherwise(text).alias("value"),
-                (
+                download_marker(
+                    values,
                     pl.col(marker_column).cast(pl.String)
                     if marker_column in frame.columns
-                    else pl.lit(None, dtype=pl.String)
+                    else pl.lit(None, dtype=pl.String),
                 ).alias("marker"),
                 pl.lit(release_id).alias("release_id"),
             )
@@ -208,6 +215,7 @@ def table_csv(
     pct: list[str],
     decimals: dict[str, int],
     release_id: str,
+    numbers: list[str] = (),
     area: tuple[str, str] | None = None,
     period: str | None = None,
     measure_names: dict[str, str] | None = None,
@@ -216,8 +224,9 @@ def table_csv(
 
     The area comes from the table's own code and name columns, else ``area`` (code, name);
     the period from its period column, else ``period``. Every count, per cent and decimal
-    column becomes one measure; other columns (labels, classes) are kept after the standard
-    ones, so nothing on screen is lost from the file.
+    column becomes one measure, and so does each of ``numbers`` (whole numbers that are not
+    disclosure-controlled counts, such as files in the ledger); other columns (labels,
+    classes) are kept after the standard ones, so nothing on screen is lost from the file.
     """
     measure_names = measure_names or {}
     code = next((c for c in AREA_CODE_COLUMNS if c in frame.columns), None)
@@ -228,6 +237,7 @@ def table_csv(
         (pl.col(name) if name else pl.lit(area[1] if area else None)).alias("_area_name"),
         (pl.col(when).cast(pl.String) if when else pl.lit(period)).alias("_period"),
     )
+    counts = [*counts, *(c for c in numbers if c not in counts)]
     used = {code, name, when, *counts, *pct, *decimals}
     used |= {f"{c}_marker" for c in (*counts, *pct, *decimals)}
     own_unit = "unit" in frame.columns  # a table whose rows say their own unit
@@ -267,9 +277,10 @@ def table_csv(
                 values.round(places)
                 .map_elements(lambda v, p=places: f"{v:.{p}f}", return_dtype=pl.String)
                 .alias("value"),
-                (pl.col(marker).cast(pl.String) if marker else pl.lit(None, pl.String)).alias(
-                    "marker"
-                ),
+                download_marker(
+                    values,
+                    pl.col(marker).cast(pl.String) if marker else pl.lit(None, pl.String),
+                ).alias("marker"),
                 pl.lit(release_id).alias("release_id"),
                 *[pl.col(c).alias(f"{c}_label" if c in TIDY_COLUMNS else c) for c in keep],
             )

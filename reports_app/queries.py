@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from reports_app.data import LOW_RELIABILITY, NATIONAL_CODE, helpline_regional_source, metrics
+from reports_app import data
+from reports_app.data import (
+    LOW_RELIABILITY,
+    MONTH_FY_SQL,
+    MONTH_QUARTER_SQL,
+    NATIONAL_CODE,
+    QUARTER_SQL,
+    helpline_regional_source,
+    metrics,
+)
 from reports_app.format import fy_label, period_kind
 from reports_app.serving import run, stats_schema
 
@@ -176,3 +185,168 @@ def helpline_source() -> tuple[str, str, str]:
     one channel: the one definition of the helpline's regional and national figures (every
     contact with a known region, whether or not its force area is known)."""
     return helpline_regional_source()
+
+
+# --------------------------------------------------------------------------------------------
+# The pages' own SQL (overview, hidden stalking, service demand, data quality, methodology)
+
+HELPLINE_MONTHS_BY_QUARTER = f"""
+    select {MONTH_QUARTER_SQL} as period, count(distinct month) as helpline_months
+    from {{stats}}.fct_helpline_monthly group by all
+"""
+
+NATIONAL_CHARGE_RATE_BY_QUARTER = """
+    select period, any_value(national_value) * 100 as charge_rate_pct
+    from {stats}.force_comparisons
+    where metric_id = 'charge_rate' and period_type = 'quarter' group by period
+"""
+
+# Force-metric pairs that crossed the 99.8% funnel limits between two quarters.
+FUNNEL_CHANGES = """
+    with latest as (
+        select force_code, metric_id, funnel_class from {stats}.force_comparisons
+        where period_type = 'quarter' and period = ?
+    ), before as (
+        select force_code, metric_id, funnel_class from {stats}.force_comparisons
+        where period_type = 'quarter' and period = ?
+    )
+    select count(*) filter (where latest.funnel_class in ('above_998', 'below_998')
+                            and before.funnel_class not in ('above_998', 'below_998'))
+               as newly_outside,
+           count(*) filter (where before.funnel_class in ('above_998', 'below_998')
+                            and latest.funnel_class not in ('above_998', 'below_998'))
+               as back_inside
+    from latest join before using (force_code, metric_id)
+"""
+
+REVISED_CRIME_ROWS = """
+    select count(*) as n from {stats}.fct_recorded_crime_quarterly where is_revised
+"""
+
+COURSE_YEARS = """
+    select distinct financial_year from {stats}.fct_courses_of_conduct_yearly order by 1 desc
+"""
+
+HELPLINE_YEARS = f"""
+    select distinct {MONTH_FY_SQL} as fy from {{stats}}.fct_helpline_monthly order by 1 desc
+"""
+
+# Which force-periods each source has landed: the coverage grid (quarters; months as quarters).
+LANDED_SOURCES = (
+    "Force crime extracts",
+    "Force SPO returns",
+    "CPS returns",
+    "Helpline (by force area)",
+    "Advocacy services",
+)
+LANDED_FORCE_PERIODS = f"""
+    select distinct 'Force crime extracts' as source, force_code, {QUARTER_SQL} as period
+    from {{stats}}.fct_recorded_crime_quarterly where force_code is not null and force_code <> ?
+    union all
+    select distinct 'Force SPO returns', force_code, {QUARTER_SQL}
+    from {{stats}}.fct_spo_quarterly where force_code is not null and force_code <> ?
+    union all
+    select distinct 'CPS returns', force_code, {QUARTER_SQL}
+    from {{stats}}.fct_prosecutions_quarterly where force_code is not null and force_code <> ?
+    union all
+    select distinct 'Helpline (by force area)', force_code, {MONTH_QUARTER_SQL}
+    from {{stats}}.fct_helpline_monthly where force_code is not null and force_code <> ?
+    union all
+    select distinct 'Advocacy services', force_code, {MONTH_QUARTER_SQL}
+    from {{stats}}.fct_advocacy_monthly where force_code is not null and force_code <> ?
+"""
+
+SUBMISSION_COVERAGE = """
+    select source, period_type, count(*) filter (where submitted) as submitted,
+           count(*) filter (where not submitted) as not_submitted
+    from release.coverage group by all order by source
+"""
+
+# The restricted view's ledger and quarantine (the meta schema is not in the public file).
+LEDGER_SUMMARY = """
+    select source, status, validation, count(*) as files, sum(rows_read) as rows_read,
+           sum(rows_accepted) as rows_accepted, sum(rows_rejected) as rows_rejected
+    from meta.ingest_ledger group by all order by source, status, validation
+"""
+
+QUARANTINE_SUMMARY = """
+    select source, rule, column_name, count(*) as rejected_rows,
+           count(distinct file_sha256) as files
+    from meta.quarantine group by all order by 4 desc
+"""
+
+LEDGER_FILES = """
+    select received_at, source, profile, file_name, status, validation, rows_read,
+           rows_accepted, rows_rejected, message
+    from meta.ingest_ledger order by received_at desc limit 500
+"""
+
+QUARANTINED_ROWS = """
+    select source, file_name, row_number, column_name, rule, message, value_shape
+    from meta.quarantine order by file_name, row_number limit 500
+"""
+
+TABLE_SIZES = """
+    select table_name, estimated_size as approx_rows from duckdb_tables()
+    where schema_name = ? order by table_name
+"""
+
+
+def helpline_months_by_quarter() -> pl.DataFrame:
+    return run(HELPLINE_MONTHS_BY_QUARTER)
+
+
+def national_charge_rate_by_quarter() -> pl.DataFrame:
+    return run(NATIONAL_CHARGE_RATE_BY_QUARTER)
+
+
+def funnel_changes(latest: str, before: str) -> dict:
+    return run(FUNNEL_CHANGES, latest, before).row(0, named=True)
+
+
+def revised_crime_rows() -> int:
+    return run(REVISED_CRIME_ROWS).item()
+
+
+def course_years() -> list[str]:
+    return run(COURSE_YEARS).get_column("financial_year").to_list()
+
+
+def helpline_years() -> list[str]:
+    return run(HELPLINE_YEARS).get_column("fy").to_list()
+
+
+def landed_force_periods() -> pl.DataFrame:
+    return run(LANDED_FORCE_PERIODS, *[NATIONAL_CODE] * 5)
+
+
+def submission_coverage() -> pl.DataFrame:
+    return run(SUBMISSION_COVERAGE)
+
+
+def ledger_summary() -> pl.DataFrame:
+    return run(LEDGER_SUMMARY)
+
+
+def quarantine_summary() -> pl.DataFrame:
+    return run(QUARANTINE_SUMMARY)
+
+
+def ledger_files() -> pl.DataFrame:
+    return run(LEDGER_FILES)
+
+
+def quarantined_rows() -> pl.DataFrame:
+    return run(QUARANTINED_ROWS)
+
+
+def table_sizes(schema: str) -> dict[str, int]:
+    return dict(run(TABLE_SIZES, schema).iter_rows())
+
+
+def whole_table(name: str) -> pl.DataFrame:
+    """One table of the active view's statistics schema, whole (the methodology downloads).
+    ``name`` must be one of that schema's tables: it is checked, as a name cannot be bound."""
+    if name not in data.tables(stats_schema()):
+        raise ValueError(f"{name!r} is not a table of {stats_schema()}")
+    return run(f'select * from {{stats}}."{name}"')

@@ -6,6 +6,8 @@ of 1 to 4 in any table), the restricted view's exact counts, and per-page server
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from pathlib import Path
@@ -16,7 +18,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-APP = str(PROJECT_ROOT / "reports_app" / "app.py")
+APP_DIR = PROJECT_ROOT / "reports_app"
+APP = str(APP_DIR / "app.py")
 BOUNDARIES = (
     PROJECT_ROOT.parent / "shared" / "realdata" / ("Police_Force_Areas_PFA_DEC_2023_EW_BUC.geojson")
 )
@@ -295,6 +298,70 @@ def test_service_demand_what_if_responds_to_its_sliders(app_env):
     assert at.query_params["caseload"] == "50"
 
 
+# Regions with a month in which every advocacy service wholly inside them published its waiting
+# list: the what-if can be worked out for these from the public file (a case's length comes from
+# England and Wales where the region's flows are withheld).
+REGIONS_WITH_PUBLISHED_STOCKS = """
+    with service_region as (
+        select a.service_name,
+               case when count(distinct f.region_code) = 1 then any_value(f.region_code) end
+                   as region_code
+        from published.fct_advocacy_monthly as a
+        join published.dim_force as f using (force_code)
+        where f.is_territorial and a.service_name <> 'All services'
+        group by a.service_name
+    ), monthly as (
+        select s.region_code, a.month,
+               bool_and(a.waiting_list_end is not null) as ok
+        from published.fct_advocacy_monthly as a
+        join service_region as s using (service_name)
+        where a.force_code = 'K04000001' and s.region_code is not null
+        group by all
+    )
+    select distinct region_code from monthly where ok order by 1
+"""
+
+
+def what_if_blocked(at: AppTest, regions: list[str]) -> list[str]:
+    blocked = []
+    for region in regions:
+        at.selectbox(key="choice_region").select(region).run()
+        assert not at.exception, [e.value for e in at.exception]
+        needed = [m.value for m in at.metric if m.label.startswith("Extra advocate posts")]
+        if not needed or needed[0] == "n/a":
+            blocked.append(region)
+    return blocked
+
+
+def territorial_regions(con) -> list[str]:
+    rows = con.execute(
+        "select distinct region_code from marts.dim_force where is_territorial order by 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_the_what_if_works_for_every_region(demo_pipeline, app_env):
+    """Funders compare regions: at exact counts nothing withholds a region's estimate."""
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
+        regions = territorial_regions(con)
+    assert len(regions) == 10
+    assert not what_if_blocked(open_page("service_demand"), regions)
+
+
+def test_the_public_what_if_is_blocked_only_where_every_month_is_withheld(
+    demo_pipeline, public_ready
+):
+    """In the public view a withheld month must not block a region whose services published
+    their stocks in another recent month (the defect: blocked for 6 of 10 regions)."""
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
+        regions = territorial_regions(con)
+    with duckdb.connect(str(demo_pipeline.root / "serving" / "public.duckdb"), read_only=True) as c:
+        possible = [r[0] for r in c.execute(REGIONS_WITH_PUBLISHED_STOCKS).fetchall()]
+    assert possible, "the demo has no region whose stocks are published"
+    blocked = what_if_blocked(open_page("service_demand"), regions)
+    assert not set(blocked) & set(possible), sorted(set(blocked) & set(possible))
+
+
 def test_hex_layout_places_every_force_once(demo_pipeline):
     layout = pd.read_csv(PROJECT_ROOT / "reports_app" / "hex_layout.csv")
     assert len(layout) == 43 and layout["force_code"].is_unique
@@ -310,7 +377,122 @@ def test_hex_layout_places_every_force_once(demo_pipeline):
 
 
 # --------------------------------------------------------------------------------------------
+# Downloads: names, marks and tidy columns, read from Streamlit's own media store
+
+
+@pytest.fixture
+def kept_media(monkeypatch):
+    """AppTest's media file managers, kept after each run so a test can read what every
+    download button would save (file name and bytes): the real store, not a stand-in."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test
+
+    managers: list[MediaFileManager] = []
+
+    class Kept(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Kept)
+    return managers
+
+
+def saved_files(at: AppTest, managers) -> list[dict]:
+    """Every download button of the last run: its key, label, help, file name and bytes."""
+    manager = managers[-1]
+    found = []
+    for button in at.get("download_button"):
+        proto = button.proto
+        if proto.HasField("deferred_file_id"):
+            entry = manager._deferred_callables[proto.deferred_file_id]
+            name, data = entry["filename"], entry["callable"]()
+            data = data.encode("utf-8") if isinstance(data, str) else data
+        else:
+            stored = manager._storage.get_file(proto.url.rsplit("/", 1)[-1])
+            name, data = stored.filename, stored.content
+        found.append(
+            {"id": proto.id, "label": proto.label, "help": proto.help, "name": name, "data": data}
+        )
+    return found
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_restricted_view_marks_every_page_and_every_download(app_env, kept_media, page):
+    from reports_app.data import RESTRICTED_BANNER
+
+    at = open_page(page)
+    # In the page body, not only the sidebar (hidden on a phone).
+    assert RESTRICTED_BANNER in texts(at.main.error), texts(at.main.error)
+    files = saved_files(at, kept_media)
+    assert files, f"{page} offers no download"
+    for file in files:
+        assert file["name"].startswith("RESTRICTED_"), (page, file["label"], file["name"])
+        assert file["help"] == f"Saves as {file['name']}", (page, file["label"])
+        if file["name"].endswith(".png"):
+            assert file["data"][:4] == b"\x89PNG"
+    # Every chart, so an image saved from its own menu is marked too.
+    from reports_app.charts import RESTRICTED_IMAGE_MARK
+
+    for spec in chart_specs(at):
+        assert spec["title"]["text"][0] == RESTRICTED_IMAGE_MARK, (page, spec.get("title"))
+
+
+TIDY_HEADER = "area_code,area_name,period,measure,unit,value,marker,release_id"
+# Tables with no figure in them (definitions, not statistics), written as shown.
+VERBATIM_FILES = {"metric_definitions.csv"}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_csv_download_is_tidy_with_whole_counts(public_ready, kept_media, page):
+    """Counts whole (no 840.0), per cent to 1 decimal and rates to 2 (no float noise)."""
+    from reports_app.format import decimals_for
+
+    at = open_page(page)
+    checked = 0
+    for file in saved_files(at, kept_media):
+        assert not file["name"].startswith("RESTRICTED_"), file["name"]
+        if not file["name"].endswith(".csv") or file["name"].startswith("published_"):
+            # The methodology page's "every table" files are the published tables verbatim.
+            continue
+        if file["name"] in VERBATIM_FILES:
+            continue
+        text = file["data"].decode("utf-8")
+        header, *lines = text.splitlines()
+        assert header.startswith(TIDY_HEADER), (page, file["label"], header)
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert rows, (page, file["label"])
+        for row in rows:
+            assert row["release_id"], (page, file["label"], row)
+            value = row["value"]
+            if not value:
+                assert row["marker"], (page, file["label"], "a missing value needs its marker")
+                continue
+            places = decimals_for(row["unit"])
+            pattern = re.compile(rf"^-?\d+(\.\d{{1,{places}}})?$" if places else r"^-?\d+$")
+            assert pattern.match(value), (page, file["label"], row["measure"], value)
+        checked += 1
+    if page != "methodology":  # its files are the tables themselves and the definitions
+        assert checked, f"{page} offers no tidy CSV"
+
+
+# --------------------------------------------------------------------------------------------
 # Server time per interaction
+
+
+def test_app_timings_open_every_page_and_change_a_control(public_ready):
+    """bench.app_timings (make bench) times each page itself, not the home page it passes
+    through, and changes a real control where the page has one."""
+    from bench import app_timings
+
+    rows = app_timings.measure()
+    assert [r["page"] for r in rows] == app_timings.pages()
+    assert {f"{r['page']}.py" for r in rows} == {p.name for p in (APP_DIR / "views").glob("*.py")}
+    assert not [r for r in rows if r["errors"]], [r["errors"] for r in rows if r["errors"]]
+    changed = {r["page"] for r in rows if r["control"] != "(rerun)"}
+    assert {"force_comparison", "force_profile", "service_demand", "compare_forces"} <= changed
+    assert all(r["first_render_s"] > 0 and r["interaction_s"] > 0 for r in rows)
+    assert "target" in app_timings.summary(rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -488,6 +670,21 @@ def test_city_of_london_charts_have_whole_count_axes(demo_pipeline, app_env):
         ).fetchall()[0][0]
     # The restricted view: the same exact figure the force comparison page shows.
     assert attrition["count"].iloc[0] == f"{int(numerator):,}"
+
+
+def test_city_of_london_is_the_same_on_every_page_and_has_no_empty_chart(public_ready):
+    """The public view: the City's stalking crimes for a year are one figure (or one [c])
+    on the outcomes and comparison pages, and no chart is drawn with no data in it."""
+    justice = open_page("justice_outcomes", {"force": CITY, "period": "2025/26"})
+    attrition = next(f for f in frames(justice) if "step" in f.columns)
+    comparison = open_page(
+        "force_comparison", {"force": CITY, "metric": "stalking_rate", "period": "2025/26"}
+    )
+    table = frames(comparison)[-1]
+    city = table[table["force_code"] == CITY]
+    assert attrition["count"].iloc[0] == city["numerator"].item()
+    for spec in chart_specs(justice):
+        assert any(spec["datasets"].values()), spec.get("title")
 
 
 def test_no_icons_from_a_font_host():

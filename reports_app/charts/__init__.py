@@ -21,7 +21,7 @@ from reports_app.components import (
     SERIES,
     funnel_labels,
 )
-from reports_app.data import data_dir
+from reports_app.data import data_dir, is_public
 from reports_app.format import all_periods, period_kind, with_period_dates
 
 HEX_LAYOUT = Path(__file__).resolve().parent.parent / "hex_layout.csv"
@@ -36,19 +36,53 @@ def show(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
     # saves about 50 ms a chart on every interaction.
     if stretch:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-        st.vega_lite_chart(spec=chart.to_dict(validate=False), width="stretch")
+        st.vega_lite_chart(spec=marked(chart.to_dict(validate=False)), width="stretch")
     else:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
-        st.vega_lite_chart(spec=chart.to_dict(validate=False), width="content")
+        st.vega_lite_chart(spec=marked(chart.to_dict(validate=False)), width="content")
+
+
+def marked(spec: dict) -> dict:
+    """In the restricted view, the mark as the first line of the chart's title, so an image
+    saved from the chart's own menu (Save as PNG or SVG) carries it too."""
+    if is_public():
+        return spec
+    title = spec.get("title")
+    if title is None:
+        title = {"text": "", "anchor": "start"}
+    elif not isinstance(title, dict):
+        title = {"text": title, "anchor": "start"}
+    lines = title.get("text", "")
+    lines = [lines] if isinstance(lines, str) else list(lines)
+    return {**spec, "title": {**title, "text": [RESTRICTED_IMAGE_MARK, *[t for t in lines if t]]}}
+
+
+# Drawn across the top of every image exported from the restricted view: a file copied out of
+# the building still says what it is.
+RESTRICTED_IMAGE_MARK = "RESTRICTED: exact counts, not disclosure controlled. Not for release."
+
+
+def image_spec(chart: alt.TopLevelMixin, *, width: int = 720) -> dict:
+    """The Vega-Lite spec an exported image is drawn from: in the restricted view, the chart
+    under a red mark (:data:`RESTRICTED_IMAGE_MARK`)."""
+    chart = chart.properties(width=width)
+    if is_public():
+        return chart.to_dict(validate=False)
+    mark = (
+        alt.Chart(pl.DataFrame({"mark": [RESTRICTED_IMAGE_MARK]}))
+        .mark_text(align="left", baseline="middle", fontSize=15, fontWeight="bold", color="#B00020")
+        .encode(text="mark:N", x=alt.value(0), y=alt.value(12))
+        .properties(width=width, height=24)
+    )
+    return alt.vconcat(mark, chart).to_dict(validate=False)
 
 
 def png(chart: alt.TopLevelMixin, *, width: int = 720) -> bytes:
     """The chart as a PNG image for download, drawn on the server by vl-convert (the same
-    Vega-Lite the browser draws, with no network)."""
+    Vega-Lite the browser draws, with no network), marked when the view is restricted."""
     import vl_convert
 
-    spec = chart.properties(width=width).to_json()
-    return vl_convert.vegalite_to_png(spec, scale=2)
+    return vl_convert.vegalite_to_png(json.dumps(image_spec(chart, width=width)), scale=2)
 
 
 def titled(text: str, subtitle: str | None = None) -> alt.Title:
@@ -610,4 +644,4 @@ def show_boundary_map(frame: pl.DataFrame, *, title: alt.Title, direction: str) 
         "autosize": {"type": "pad", "contains": "padding"},
         "datasets": {**base.get("datasets", {}), "force_classes": frame.to_dicts()},
     }
-    st.vega_lite_chart(spec=spec, width="content")
+    st.vega_lite_chart(spec=marked(spec), width="content")

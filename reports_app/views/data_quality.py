@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from reports_app import charts
+from reports_app import charts, queries
 from reports_app.components import (
     OKABE_ITO,
     caveat,
@@ -16,15 +16,12 @@ from reports_app.components import (
     url_choice,
 )
 from reports_app.data import (
-    MONTH_QUARTER_SQL,
     NATIONAL_CODE,
-    QUARTER_SQL,
+    NATIONAL_LABEL,
     forces,
     is_public,
     quarters,
-    query,
     sum_counts,
-    tbl,
 )
 
 
@@ -37,19 +34,7 @@ def main() -> None:
     )
 
     # --- Coverage grid ----------------------------------------------------------------------------
-    SOURCES = {
-        "Force crime extracts": ("fct_recorded_crime_quarterly", QUARTER_SQL),
-        "Force SPO returns": ("fct_spo_quarterly", QUARTER_SQL),
-        "CPS returns": ("fct_prosecutions_quarterly", QUARTER_SQL),
-        "Helpline (by force area)": ("fct_helpline_monthly", MONTH_QUARTER_SQL),
-        "Advocacy services": ("fct_advocacy_monthly", MONTH_QUARTER_SQL),
-    }
-    parts = [
-        f"select distinct '{name}' as source, force_code, {period} as period from {tbl(table)} "
-        f"where force_code is not null and force_code <> '{NATIONAL_CODE}'"
-        for name, (table, period) in SOURCES.items()
-    ]
-    landed = query(" union all ".join(parts))
+    landed = queries.landed_force_periods()
     grid_forces = forces().select("force_code", "force_name")
     all_quarters = quarters()
     grid = (
@@ -65,7 +50,7 @@ def main() -> None:
         .with_columns(pl.col("sources_landed").fill_null(0), pl.col("landed").fill_null("none"))
     )
     st.subheader("Coverage: sources landed per force and quarter")
-    total = len(SOURCES)
+    total = len(queries.LANDED_SOURCES)
     chart = (
         alt.Chart(
             grid,
@@ -106,12 +91,14 @@ def main() -> None:
     )
     charts.show(chart)
     gaps = grid.filter(pl.col("sources_landed") < total)
-    summary = (
+    forces_landed = (
         landed.group_by("source", "period")
-        .agg(pl.col("force_code").n_unique().alias("forces"))
-        .pivot(on="period", index="source", values="forces", sort_columns=True)
-        .sort("source")
+        .agg(pl.col("force_code").n_unique().alias("forces_landed"))
+        .sort("source", "period")
     )
+    summary = forces_landed.pivot(
+        on="period", index="source", values="forces_landed", sort_columns=True
+    ).sort("source")
     text_alternative(
         f"{grid.height - gaps.height} of {grid.height} force-quarters have all {total} sources. "
         + "; ".join(
@@ -124,6 +111,9 @@ def main() -> None:
     show_table(
         summary,
         "Forces landed per source and quarter",
+        numbers=[c for c in summary.columns if c != "source"],
+        area=(NATIONAL_CODE, NATIONAL_LABEL),
+        long_form=(forces_landed, ["forces_landed"]),
         caption="Number of forces with any rows in each source for the quarter; helpline and "
         "advocacy count forces with at least one month in the quarter",
     )
@@ -138,11 +128,7 @@ def main() -> None:
     if is_public():
         # No ledger in the public file (row counts per file undo suppression): coverage only.
         st.subheader("Submissions received")
-        coverage = query(
-            "select source, period_type, count(*) filter (where submitted) as submitted, "
-            "count(*) filter (where not submitted) as not_submitted "
-            "from release.coverage group by all order by source"
-        )
+        coverage = queries.submission_coverage()
         show_table(
             coverage,
             "Submission coverage",
@@ -153,13 +139,7 @@ def main() -> None:
         )
     else:
         st.subheader("Ingest ledger: files received")
-        ledger = query(
-            """
-    select source, status, validation, count(*) as files, sum(rows_read) as rows_read,
-           sum(rows_accepted) as rows_accepted, sum(rows_rejected) as rows_rejected
-    from meta.ingest_ledger group by all order by source, status, validation
-    """
-        )
+        ledger = queries.ledger_summary()
         show_table(
             ledger,
             "Ingest ledger summary",
@@ -169,10 +149,7 @@ def main() -> None:
         )
         failed = ledger.filter(pl.col("validation") != "passed")["files"].sum()
         st.caption(f"Files whose validation did not pass: {failed}.")
-        quarantine = query(
-            "select source, rule, column_name, count(*) as rejected_rows, "
-            "count(distinct file_sha256) as files from meta.quarantine group by all order by 4 desc"
-        )
+        quarantine = queries.quarantine_summary()
         st.subheader("Quarantine: rejected rows and files")
         if quarantine.is_empty():
             st.write("Nothing is in quarantine for this snapshot.")
@@ -186,21 +163,14 @@ def main() -> None:
 
     if not is_public():
         with st.expander("Restricted view: files and quarantined rows"):
-            files = query(
-                "select received_at, source, profile, file_name, status, validation, rows_read, "
-                "rows_accepted, rows_rejected, message from meta.ingest_ledger "
-                "order by received_at desc limit 500"
-            )
+            files = queries.ledger_files()
             show_table(
                 files,
                 "Ingest ledger files",
                 numbers=["rows_read", "rows_accepted", "rows_rejected"],
                 caption="The 500 most recent files",
             )
-            rows = query(
-                "select source, file_name, row_number, column_name, rule, message, value_shape "
-                "from meta.quarantine order by file_name, row_number limit 500"
-            )
+            rows = queries.quarantined_rows()
             show_table(rows, "Quarantined rows", caption="Up to 500 rows; value shapes only")
 
     # --- Reconciliation ---------------------------------------------------------------------------

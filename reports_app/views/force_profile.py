@@ -12,6 +12,7 @@ from reports_app.components import (
     caveat,
     choose_force,
     choose_period,
+    download,
     show_tidy,
     slug,
     text_alternative,
@@ -108,13 +109,12 @@ def main() -> None:
             extra=["low", "high", "national", "lowest", "highest", "class_label", "change"],
         )
     with downloads[1]:
-        st.download_button(
+        download(
             "Download the spine chart (PNG)",
-            data=lambda: charts.png(chart),
-            file_name=f"{slug(f'force profile {name} {period}')}.png",
+            lambda: charts.png(chart),
+            f"{slug(f'force profile {name} {period}')}.png",
             mime="image/png",
             key="download_profile_png",
-            on_click="ignore",
         )
     caveat(
         "The scale of each row is its own: the dot's distance from the centre compares the "

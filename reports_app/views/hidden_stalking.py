@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from publish.shorthand import SUPPRESSED
-from reports_app import charts
+from reports_app import charts, queries
 from reports_app.components import (
     caveat,
     choose_force,
@@ -19,7 +19,7 @@ from reports_app.components import (
     text_alternative,
     url_choice,
 )
-from reports_app.data import NATIONAL_CODE, comparisons, metric, query, sum_counts, tbl
+from reports_app.data import NATIONAL_CODE, comparisons, metric, sum_counts
 
 
 def main() -> None:
@@ -32,14 +32,7 @@ def main() -> None:
         "stalking case."
     )
 
-    years = (
-        query(
-            f"select distinct financial_year from {tbl('fct_courses_of_conduct_yearly')} "
-            "order by 1 desc"
-        )
-        .get_column("financial_year")
-        .to_list()
-    )
+    years = queries.course_years()
     if not years:
         st.info("No courses of conduct have been published yet.")
         st.stop()

@@ -87,10 +87,17 @@ def main() -> None:
         pl.col("outcome_group").replace(GROUP_LABELS).alias("outcome"),
         ratio_pct(pl.col("outcomes"), pl.lit(crimes["crimes"])).alias("share_pct"),
     ).sort("outcomes", descending=True, nulls_last=True)
+    plotted = mix.filter(pl.col("share_pct").is_not_null())
     if mix.is_empty():
         st.info("No outcomes published for this area and period.")
+    elif plotted.is_empty():
+        # A chart of nothing but an axis says less than a sentence (a small force's shares
+        # are all withheld when its crimes are).
+        st.info(
+            f"Every outcome share for {area} in {period} is withheld or not available: the "
+            "table below gives what is published."
+        )
     else:
-        plotted = mix.filter(pl.col("share_pct").is_not_null())
         charts.show(
             charts.bar_chart(
                 plotted,
@@ -110,6 +117,7 @@ def main() -> None:
             )
             + "."
         )
+    if not mix.is_empty():
         show_table(
             mix.select("outcome", "outcome_group", "outcomes", "outcomes_marker", "share_pct"),
             f"Outcome mix {area} {period}",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from reports_app.components import show_table, slug
+from reports_app import queries
+from reports_app.components import download, show_table, slug
 from reports_app.data import (
     exports_dir,
     is_public,
     metrics,
-    query,
     stats_schema,
     tables,
 )
@@ -97,36 +97,29 @@ will change as outcomes are assigned and late returns arrive.
     )
 
     def table_csv(name: str) -> bytes:
-        return query(f"select * from {schema}.{name}").write_csv().encode("utf-8")
+        return queries.whole_table(name).write_csv().encode("utf-8")
 
-    counts = query(
-        "select table_name, estimated_size as approx_rows from duckdb_tables() "
-        "where schema_name = ? order by table_name",
-        schema,
-    )
-    approx_rows = dict(counts.iter_rows())
+    approx_rows = queries.table_sizes(schema)
     columns = st.columns(2)
     for i, name in enumerate(tables(schema)):
         with columns[i % 2]:
-            st.download_button(
+            download(
                 f"{name} (about {approx_rows.get(name, 0):,} rows)",
-                data=lambda name=name: table_csv(name),
-                file_name=f"{schema}_{name}.csv",
+                lambda name=name: table_csv(name),
+                f"{schema}_{name}.csv",
                 mime="text/csv",
                 key=f"table_{slug(name)}",
-                on_click="ignore",
                 width="stretch",
             )
 
     workbook = exports_dir() / "stalking_statistics.xlsx"
     if workbook.is_file():
-        st.download_button(
+        download(
             "Download the accessible spreadsheet (stalking_statistics.xlsx, disclosure controlled)",
             workbook.read_bytes(),
-            file_name=workbook.name,
+            workbook.name,
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="download_workbook",
-            on_click="ignore",
         )
     else:
         st.caption(

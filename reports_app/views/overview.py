@@ -11,9 +11,7 @@ from reports_app.components import caveat, fmt_count, show_table, text_alternati
 from reports_app.data import (
     MONTH_QUARTER_SQL,
     QUARTER_SQL,
-    query,
     sum_counts,
-    tbl,
 )
 
 
@@ -61,15 +59,8 @@ def main() -> None:
             [f"{MONTH_QUARTER_SQL} as period"],
             where=f"{all_channels} and region_code is not null",
         ).rename({"contacts": "helpline_contacts", "contacts_marker": "helpline_contacts_marker"})
-        months = query(
-            f"select {MONTH_QUARTER_SQL} as period, count(distinct month) as helpline_months "
-            f"from {tbl('fct_helpline_monthly')} group by all"
-        )
-        charge = query(
-            f"select period, any_value(national_value) * 100 as charge_rate_pct "
-            f"from {tbl('force_comparisons')} where metric_id = 'charge_rate' "
-            f"and period_type = 'quarter' group by period"
-        )
+        months = queries.helpline_months_by_quarter()
+        charge = queries.national_charge_rate_by_quarter()
         frame = crimes
         for other in (charge, spos, cps, helpline, months):
             frame = frame.join(other, on="period", how="left")
@@ -132,26 +123,9 @@ def main() -> None:
         )
 
     st.markdown("**What changed**")
-    changed_forces = query(
-        f"""
-    with latest as (
-        select force_code, metric_id, funnel_class from {tbl("force_comparisons")}
-        where period_type = 'quarter' and period = ?
-    ), before as (
-        select force_code, metric_id, funnel_class from {tbl("force_comparisons")}
-        where period_type = 'quarter' and period = ?
+    changed_forces = queries.funnel_changes(
+        latest["period"], previous["period"] if previous else ""
     )
-    select count(*) filter (where latest.funnel_class in ('above_998', 'below_998')
-                            and before.funnel_class not in ('above_998', 'below_998'))
-               as newly_outside,
-           count(*) filter (where before.funnel_class in ('above_998', 'below_998')
-                            and latest.funnel_class not in ('above_998', 'below_998'))
-               as back_inside
-    from latest join before using (force_code, metric_id)
-    """,
-        latest["period"],
-        previous["period"] if previous else "",
-    ).row(0, named=True)
     bullets = [f"- {line}." for line in changes]
     if previous:
         bullets.append(
@@ -159,9 +133,7 @@ def main() -> None:
             f"{changed_forces['newly_outside']}; back within them: {changed_forces['back_inside']} "
             "(see Force comparison)."
         )
-    revised = query(
-        f"select count(*) as n from {tbl('fct_recorded_crime_quarterly')} where is_revised"
-    ).item()
+    revised = queries.revised_crime_rows()
     bullets.append(
         f"- Revised force-quarter-offence figures in this snapshot: {revised} {REVISED}."
     )

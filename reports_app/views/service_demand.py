@@ -13,6 +13,7 @@ from reports_app import charts, queries
 from reports_app.components import (
     caveat,
     default_period,
+    download,
     fmt_count,
     period_label_fn,
     ratio_pct,
@@ -27,10 +28,8 @@ from reports_app.data import (
     NATIONAL_LABEL,
     exports_dir,
     forces,
-    query,
     region_names,
     sum_counts,
-    tbl,
 )
 
 HELPLINE = ["contacts", "answered", "unanswered"]
@@ -156,7 +155,18 @@ def waiting_by_region(services: pl.DataFrame, regions: dict[str, str]) -> pl.Dat
     )
 
 
-def what_if(advocacy: pl.DataFrame, area_name: str) -> None:
+def case_months(advocacy: pl.DataFrame, month: str) -> float | None:
+    """How many months a case lasts (open cases ÷ cases closed a month), from the up to three
+    published months to ``month``; None when no cases closed are published in them."""
+    window = advocacy.filter(pl.col("month") <= month).tail(3)
+    closed = window["cases_closed"].mean()
+    open_cases = window.filter(pl.col("month") == month)["open_cases_end"]
+    if not closed or open_cases.is_empty() or open_cases[0] is None:
+        return None
+    return open_cases[0] / closed
+
+
+def what_if(advocacy: pl.DataFrame, area_name: str, national: pl.DataFrame) -> None:
     st.subheader(f"What if: advocate posts needed to clear the waiting list, {area_name}")
     controls = st.columns(2)
     with controls[0]:
@@ -171,27 +181,36 @@ def what_if(advocacy: pl.DataFrame, area_name: str) -> None:
         months = url_number(
             "Months to clear the waiting list", "months", min_value=1, max_value=24, default=6
         )
-    # The latest month with both stocks published, and the flows of the three months to it
+    # The latest month with the waiting list published, and the flows of the three months to it
     # (those published): a month withheld for a small flow no longer blocks the estimate.
-    stocked = advocacy.filter(
-        pl.col("waiting_list_end").is_not_null() & pl.col("open_cases_end").is_not_null()
-    )
+    stocked = advocacy.filter(pl.col("waiting_list_end").is_not_null())
     if stocked.is_empty():
         st.info(
-            f"The what-if needs a published waiting list and open cases for {area_name}; every "
-            "recent month is suppressed or missing. Choose a larger area."
+            f"The what-if needs a published waiting list for {area_name}; every recent month "
+            "is suppressed or missing. Choose a larger area."
         )
         return
     last = stocked.row(-1, named=True)
     window = advocacy.filter(pl.col("month") <= last["month"]).tail(3)
-    closed = window["cases_closed"].mean()
-    if not closed:
-        st.info(f"No cases closed are published for {area_name} in the last three months.")
+    months_per_case = case_months(advocacy, last["month"])
+    length_source = f"{area_name}'s open cases ÷ cases closed a month"
+    if months_per_case is None:
+        # A small area's monthly closures are withheld (counts of 1-4): its cases are taken to
+        # last as long as cases do nationally, and the caption says so.
+        national_last = national.filter(pl.col("month") <= last["month"])
+        months_per_case = (
+            case_months(national, national_last["month"].max()) if national_last.height else None
+        )
+        length_source = (
+            f"England and Wales open cases ÷ cases closed a month: {area_name}'s cases "
+            "closed are withheld as small numbers"
+        )
+    if not months_per_case:
+        st.info(f"No cases closed are published for {area_name} or England and Wales.")
         return
     referrals, opened = window["referrals_received"].mean(), window["cases_opened"].mean()
     growth = (referrals - opened) if referrals is not None and opened is not None else 0.0
-    waiting, open_cases = last["waiting_list_end"], last["open_cases_end"]
-    months_per_case = open_cases / closed
+    waiting = last["waiting_list_end"]
     starts_needed = waiting / months + max(growth, 0)
     extra_fte = starts_needed * months_per_case / caseload
     current_fte = last["advocate_fte"] or 0.0
@@ -201,14 +220,18 @@ def what_if(advocacy: pl.DataFrame, area_name: str) -> None:
     cols[2].metric(
         "Extra advocate posts needed (FTE)", "n/a" if math.isnan(extra_fte) else f"{extra_fte:.1f}"
     )
+    growth_text = (
+        f"plus {max(growth, 0):.1f} a month by which referrals now outrun new cases"
+        if referrals is not None and opened is not None
+        else "with no allowance for referrals outrunning new cases (those flows are withheld)"
+    )
     st.caption(
-        f"How: cases last about {months_per_case:.1f} months (open cases ÷ cases closed a "
-        f"month, up to 3 months to {last['month']}, published months only). To clear "
-        f"{waiting:,} waiting in {months} months, services must start {waiting / months:.1f} "
-        f"extra cases a month, plus {max(growth, 0):.1f} a month by which referrals now outrun "
-        f"new cases. At {caseload} open cases per advocate, each full-time advocate can start "
-        f"{caseload / months_per_case:.1f} cases a month, so {extra_fte:.1f} extra FTE are "
-        "needed for the period."
+        f"How: cases last about {months_per_case:.1f} months ({length_source}, up to 3 months "
+        f"to {last['month']}, published months only). To clear {waiting:,} waiting in {months} "
+        f"months, services must start {waiting / months:.1f} extra cases a month, "
+        f"{growth_text}. At {caseload} open cases per advocate, each full-time advocate can "
+        f"start {caseload / months_per_case:.1f} cases a month, so {extra_fte:.1f} extra FTE "
+        "are needed for the period."
     )
     caveat(
         "A planning estimate, not a forecast: it assumes referrals, case length and "
@@ -229,14 +252,7 @@ def main() -> None:
     area_names = {NATIONAL_CODE: NATIONAL_LABEL}
     area_names |= {c: f"Region: {regions[c]}" for c in sorted(regions, key=regions.get)}
     area_names |= {f"{SERVICE}{s}": f"Service: {s}" for s in service_names}
-    years = (
-        query(
-            f"select distinct {MONTH_FY_SQL} as fy from {tbl('fct_helpline_monthly')} "
-            "order by 1 desc"
-        )
-        .get_column("fy")
-        .to_list()
-    )
+    years = queries.helpline_years()
     controls = st.columns(2)
     with controls[0]:
         area = url_choice("Area", list(area_names), "region", format_func=area_names.get)
@@ -397,18 +413,17 @@ def main() -> None:
         "per FTE: people waiting for each full-time advocate in post",
     )
 
-    what_if(advocacy, name)
+    what_if(advocacy, name, advocacy_for(NATIONAL_CODE, services))
 
     # --- Report download ------------------------------------------------------------------------
     report = exports_dir() / "service_demand_report.html"
     if report.is_file():
-        st.download_button(
+        download(
             "Download the service demand report (HTML)",
             report.read_bytes(),
-            file_name=report.name,
+            report.name,
             mime="text/html",
             key="download_service_report",
-            on_click="ignore",
         )
     else:
         st.caption(

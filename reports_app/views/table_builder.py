@@ -11,7 +11,14 @@ import streamlit as st
 
 from publish.shorthand import LOW_RELIABILITY, MARKERS, NOT_AVAILABLE, SUPPRESSED
 from reports_app import queries
-from reports_app.components import default_period, slug, tidy_figures, url_choice, url_multi
+from reports_app.components import (
+    default_period,
+    download,
+    slug,
+    tidy_figures,
+    url_choice,
+    url_multi,
+)
 from reports_app.data import NATIONAL_CODE, NATIONAL_LABEL
 from reports_app.figures import metric_figures
 from reports_app.format import period_start
@@ -221,21 +228,21 @@ def main() -> None:
     meta = metadata(measures, chosen_periods, breakdown)
     name = slug(f"stalking table {'_'.join(chosen_periods)}")
     downloads = st.columns(2)
-    downloads[0].download_button(
+    download(
         "Download the table (CSV)",
         tidy.write_csv(),
-        file_name=f"{name}.csv",
+        f"{name}.csv",
         mime="text/csv",
         key="download_table_csv",
-        on_click="ignore",
+        container=downloads[0],
     )
-    downloads[1].download_button(
+    download(
         "Download the table with its metadata (xlsx)",
-        data=lambda: workbook(tidy, meta),
-        file_name=f"{name}.xlsx",
+        lambda: workbook(tidy, meta),
+        f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_table_xlsx",
-        on_click="ignore",
+        container=downloads[1],
     )
     with st.expander("Metadata"):
         st.dataframe(meta, hide_index=True, width="stretch")

@@ -92,3 +92,40 @@ def test_spine_chart_exports_as_png():
     assert isinstance(chart, alt.LayerChart) and len(spec["layer"]) == 5
     image = charts.png(chart)
     assert image[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_image_exported_from_the_restricted_view_carries_its_mark(monkeypatch):
+    frame = pl.DataFrame({"step": ["a", "b"], "count": [3, 5]})
+    chart = charts.bar_chart(frame, x="count", y="step", title="t", x_title="n", y_title=None)
+    monkeypatch.setenv("STALKING_APP_VIEW", "public")
+    public = charts.image_spec(chart)
+    assert charts.RESTRICTED_IMAGE_MARK not in json.dumps(public)
+    public_png = charts.png(chart)
+    monkeypatch.setenv("STALKING_APP_VIEW", "restricted")
+    restricted = charts.image_spec(chart)
+    marks = [
+        row["mark"] for rows in restricted["datasets"].values() for row in rows if "mark" in row
+    ]
+    assert marks == [charts.RESTRICTED_IMAGE_MARK]
+    assert restricted["vconcat"][0]["mark"]["type"] == "text"  # drawn above the chart
+    restricted_png = charts.png(chart)
+    # PNG height (bytes 20-24 of the IHDR chunk): the mark adds a band above the chart.
+    height = int.from_bytes(restricted_png[20:24], "big")
+    assert height > int.from_bytes(public_png[20:24], "big")
+
+
+def test_every_chart_in_the_restricted_view_is_marked_in_its_title(monkeypatch):
+    frame = pl.DataFrame({"step": ["a"], "count": [3]})
+    chart = charts.bar_chart(frame, x="count", y="step", title="Steps", x_title="n", y_title=None)
+    spec = chart.to_dict(validate=False)
+    monkeypatch.setenv("STALKING_APP_VIEW", "public")
+    assert charts.marked(spec) == spec
+    monkeypatch.setenv("STALKING_APP_VIEW", "restricted")
+    assert charts.marked(spec)["title"]["text"] == [charts.RESTRICTED_IMAGE_MARK, "Steps"]
+    titled = {"title": {"text": "T", "subtitle": "S", "anchor": "start"}}
+    assert charts.marked(titled)["title"] == {
+        "text": [charts.RESTRICTED_IMAGE_MARK, "T"],
+        "subtitle": "S",
+        "anchor": "start",
+    }
+    assert charts.marked({})["title"]["text"] == [charts.RESTRICTED_IMAGE_MARK]

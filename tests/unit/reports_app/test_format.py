@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 import pytest
 
+from publish.shorthand import NOT_AVAILABLE
 from reports_app.data import SUPPRESSED
 from reports_app.format import (
     TIDY_COLUMNS,
@@ -97,3 +98,31 @@ def test_table_csv_is_tidy_with_integer_counts_and_rounded_values():
     city = rows.filter(pl.col("area_code") == "E23000034")
     assert city["value"].is_null().all() and (city["marker"] == SUPPRESSED).all()
     assert (rows["period"] == "2025/26").all() and (rows["release_id"] == "2026-12-01").all()
+
+
+def test_table_csv_writes_ledger_numbers_as_measures_and_marks_every_empty_value():
+    frame = pl.DataFrame(
+        {
+            "source": ["force_crimes", "cps_returns"],
+            "files": [12, None],
+            "advocate_fte": [3.14159, None],
+        }
+    )
+    text = table_csv(
+        frame,
+        counts=[],
+        pct=[],
+        decimals={"advocate_fte": 1},
+        numbers=["files"],
+        release_id="r1",
+        area=("K04000001", "England and Wales"),
+        period="2025/26",
+    )
+    rows = pl.read_csv(io.StringIO(text), infer_schema=False)
+    assert rows.columns[: len(TIDY_COLUMNS)] == TIDY_COLUMNS
+    assert rows["source"].to_list() == ["force_crimes", "cps_returns"] * 2  # labels kept
+    files = rows.filter(pl.col("measure") == "files")
+    assert files["value"].to_list() == ["12", None] and files["unit"].to_list() == ["count"] * 2
+    assert rows.filter(pl.col("measure") == "advocate_fte")["value"][0] == "3.1"
+    # No blank cell without its reason: an empty value is marked [x] (not available).
+    assert (rows.filter(pl.col("value").is_null())["marker"] == NOT_AVAILABLE).all()
