@@ -68,9 +68,20 @@ def linkable_records(crimes: pl.DataFrame, settings: LinkageSettings) -> pl.Data
     if missing:
         log.warning("linkage: no %s in the crimes; those comparisons are null", ", ".join(missing))
     frame = crimes.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
-    return frame.select(*REFERENCE_COLUMNS, *PERSON_COLUMNS).filter(
-        pl.col("offence_code").is_in(settings.course_offences)
-        & (pl.col("suspect_ref").is_not_null() | pl.col("suspect_name_key").is_not_null())
+    return (
+        frame.select(*REFERENCE_COLUMNS, *PERSON_COLUMNS)
+        .filter(
+            pl.col("offence_code").is_in(settings.course_offences)
+            & (pl.col("suspect_ref").is_not_null() | pl.col("suspect_name_key").is_not_null())
+        )
+        .with_columns(
+            # Both phonetic codes of a person together: the value a "both names sound alike"
+            # match is term-frequency adjusted on (no more information than the two keys).
+            pl.concat_str(f"{role}_forename_key", f"{role}_surname_key", separator="|").alias(
+                f"{role}_sound_key"
+            )
+            for role in ("victim", "suspect")
+        )
     )
 
 
