@@ -46,6 +46,7 @@ class LinkageSettings:
     threshold_match_probability: float
     course_window_days: int
     course_offences: tuple[str, ...]
+    review_sample_per_band: int
     training: dict[str, Any]
     splink: dict[str, Any]
 
