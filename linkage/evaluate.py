@@ -332,7 +332,7 @@ def figures(runs: list[Measured], settings: LinkageSettings) -> str:
         "kinds, and the same-name decoys that became courses):",
         "",
         "| run | crimes | planted | exact rule P / R | Splink P / R | lowest recall | "
-        "cross_force R | dob_missing R | decoy courses | hidden crimes found |",
+        "cross_force R | dob_missing R | decoy courses | hidden crimes, Splink / planted |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for m in runs:
