@@ -2,9 +2,10 @@
 
 Each crime with an identified suspect (a reference or a name) is one record: the victim's and
 the suspect's keyed hashes (force references, name and date-of-birth keys from
-ingest/linkage_keys.py) and the recording force. Splink (Fellegi-Sunter) scores the candidate
-pairs the blocking rules admit, with u from random sampling and m by EM; pairs at or above the
-configured threshold are joined into clusters (connected components). A cluster is one pair
+ingest/linkage_keys.py), the recording force and date. Splink (Fellegi-Sunter) scores the
+candidate pairs the blocking rules admit, with u from random sampling, m by EM and the name
+levels adjusted for how common each name is; pairs at or above the configured threshold are
+joined into clusters (connected components). A cluster is one pair
 of people, a victim and a suspect, across references, forces and spellings.
 
 Suspects carry no date of birth, so a suspect is only ever identified together with a victim:
