@@ -39,6 +39,7 @@ class LinkageRun:
     crimes: int
     linked_records: int
     pairs_with_two_or_more: int
+    review_pairs: int
     seconds: float
 
 
@@ -97,5 +98,6 @@ def run_linkage(paths: DataPaths, settings: LinkageSettings | None = None) -> Li
         crimes=crimes.height,
         linked_records=pairs.height,
         pairs_with_two_or_more=repeated,
+        review_pairs=review.height,
         seconds=time.perf_counter() - started,
     )
