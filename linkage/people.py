@@ -2,9 +2,10 @@
 
 Each crime with an identified suspect (a reference or a name) is one record: the victim's and
 the suspect's keyed hashes (force references, name and date-of-birth keys from
-ingest/linkage_keys.py) and the recording force. Splink (Fellegi-Sunter) scores the candidate
-pairs the blocking rules admit, with u from random sampling and m by EM; pairs at or above the
-configured threshold are joined into clusters (connected components). A cluster is one pair
+ingest/linkage_keys.py), the recording force and date. Splink (Fellegi-Sunter) scores the
+candidate pairs the blocking rules admit, with u from random sampling, m by EM and the name
+levels adjusted for how common each name is; pairs at or above the configured threshold are
+joined into clusters (connected components). A cluster is one pair
 of people, a victim and a suspect, across references, forces and spellings.
 
 Suspects carry no date of birth, so a suspect is only ever identified together with a victim:
@@ -46,6 +47,7 @@ class LinkageSettings:
     threshold_match_probability: float
     course_window_days: int
     course_offences: tuple[str, ...]
+    review_sample_per_band: int
     training: dict[str, Any]
     splink: dict[str, Any]
 
@@ -68,9 +70,20 @@ def linkable_records(crimes: pl.DataFrame, settings: LinkageSettings) -> pl.Data
     if missing:
         log.warning("linkage: no %s in the crimes; those comparisons are null", ", ".join(missing))
     frame = crimes.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
-    return frame.select(*REFERENCE_COLUMNS, *PERSON_COLUMNS).filter(
-        pl.col("offence_code").is_in(settings.course_offences)
-        & (pl.col("suspect_ref").is_not_null() | pl.col("suspect_name_key").is_not_null())
+    return (
+        frame.select(*REFERENCE_COLUMNS, *PERSON_COLUMNS)
+        .filter(
+            pl.col("offence_code").is_in(settings.course_offences)
+            & (pl.col("suspect_ref").is_not_null() | pl.col("suspect_name_key").is_not_null())
+        )
+        .with_columns(
+            # Both phonetic codes of a person together: the value a "both names sound alike"
+            # match is term-frequency adjusted on (no more information than the two keys).
+            pl.concat_str(f"{role}_forename_key", f"{role}_surname_key", separator="|").alias(
+                f"{role}_sound_key"
+            )
+            for role in ("victim", "suspect")
+        )
     )
 
 

@@ -4,7 +4,8 @@ Reads every usable submission (the ledger's accepted files not failed by validat
 per crime reference (the latest submission's, by ingest order), links the crimes into
 victim-suspect pairs (linkage.people) and writes one row per linkable crime: its keyed
 crime_ref and pair_id. The warehouse chains pairs into courses (dbt, source linkage). The
-trained model's parameters are written beside it for the record. Restricted zone: record level.
+trained model's parameters are written beside it for the record, and a clerical review sample
+of scored pairs around the threshold (linkage.review). Restricted zone: record level.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import polars as pl
 from ingest.ledger import Ledger, atomic_write_parquet
 from ingest.settings import DataPaths
 from linkage.people import LinkageSettings, link_pairs
+from linkage.review import BAND_EDGES, REVIEW_SCHEMA, review_sample
 
 OUTPUT_SCHEMA = {"crime_key": pl.String, "pair_id": pl.String}
 
@@ -28,11 +30,16 @@ def crime_pairs_path(paths: DataPaths) -> Path:
     return paths.root / "linkage" / "crime_pairs.parquet"
 
 
+def review_sample_path(paths: DataPaths) -> Path:
+    return crime_pairs_path(paths).with_name("review_sample.parquet")
+
+
 @dataclass(frozen=True)
 class LinkageRun:
     crimes: int
     linked_records: int
     pairs_with_two_or_more: int
+    review_pairs: int
     seconds: float
 
 
@@ -68,19 +75,29 @@ def run_linkage(paths: DataPaths, settings: LinkageSettings | None = None) -> Li
     target.parent.mkdir(parents=True, exist_ok=True)
     if crimes.is_empty():
         pairs = pl.DataFrame(schema=OUTPUT_SCHEMA)
+        review = pl.DataFrame(schema=REVIEW_SCHEMA)
         model: dict = {}
     else:
-        result = link_pairs(crimes, settings)
+        # Scored down to the lowest review band, so the sample can look below the threshold.
+        result = link_pairs(crimes, settings, min_probability=min(BAND_EDGES))
         pairs = result.pairs.select(
             pl.col("crime_ref").alias("crime_key"), pl.col("pair_id").cast(pl.String)
         )
+        review = review_sample(
+            result.predictions,
+            settings.threshold_match_probability,
+            settings.review_sample_per_band,
+            settings.training["seed"],
+        )
         model = result.model
     atomic_write_parquet(pairs, target)
+    atomic_write_parquet(review, review_sample_path(paths))
     (target.parent / "model.json").write_text(json.dumps(model, indent=1, default=str))
     repeated = pairs.group_by("pair_id").len().filter(pl.col("len") >= 2).height
     return LinkageRun(
         crimes=crimes.height,
         linked_records=pairs.height,
         pairs_with_two_or_more=repeated,
+        review_pairs=review.height,
         seconds=time.perf_counter() - started,
     )

@@ -13,7 +13,8 @@ from orchestration.resources import DataDirResource
     group_name="linkage",
     description=(
         "Crimes linked into victim-suspect pairs (Splink over keyed hashes, docs/LINKAGE.md): "
-        "linkage/crime_pairs.parquet, record level, restricted."
+        "linkage/crime_pairs.parquet, record level, restricted; a clerical review sample of "
+        "scored pairs beside it (linkage/review_sample.parquet)."
     ),
     kinds={"duckdb", "parquet"},
 )
@@ -28,6 +29,7 @@ def crime_pairs(context: dg.AssetExecutionContext, data_dir: DataDirResource):
             "crimes": run.crimes,
             "linkable_records": run.linked_records,
             "pairs_with_two_or_more_crimes": run.pairs_with_two_or_more,
+            "review_sample_pairs": run.review_pairs,
             "seconds": round(run.seconds, 2),
         }
     )

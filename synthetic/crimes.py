@@ -19,7 +19,7 @@ from synthetic.common import (
     unique_ids,
     yes_no,
 )
-from synthetic.names import person_names, written_names
+from synthetic.names import common_names, person_names, written_names
 from synthetic.params import (
     HARASSMENT_TREND_PER_YEAR,
     STALKING_TREND_PER_YEAR,
@@ -49,6 +49,7 @@ GAP_PAIR_SHARE = 0.10  # per course: a victim-suspect pair with 2 crimes over 12
 GAP_PAIR_DAYS = (400, 700)  # the gap of a gap pair (never a course)
 NAME_DECOY_SHARE = 0.15  # per course: two single crimes whose victims share name, sex and birth
 # year and whose suspects share a name, but who are different people (never a course)
+NAME_DECOY_TOP_NAMES = 10  # ... and whose forenames and surnames are among the 10 most common
 
 # Outcome mix among crimes with an outcome assigned, excluding charge (1): relative weights.
 OUTCOMES_WITH_SUSPECT = {
@@ -236,10 +237,18 @@ def generate_force_crimes(
     birth_day[twin] = twin_day
     name_decoy = np.zeros(n_pairs, dtype=bool)
     name_decoy[donor] = name_decoy[twin] = True
-    for people in (victim_person, suspect_person):
+    # Both get common names (drawn from their own stream, so nothing else in the force moves):
+    # namesakes share the names many people have, and a rare pair of names twice in one force
+    # within days would in truth be one pair of people.
+    decoy_rng = stream(seed, "name_decoys", force_code)
+    decoy_names = {
+        "victim": common_names(decoy_rng, female_p[donor], NAME_DECOY_TOP_NAMES),
+        "suspect": common_names(decoy_rng, suspect_female_p[donor], NAME_DECOY_TOP_NAMES),
+    }
+    for role, people in (("victim", victim_person), ("suspect", suspect_person)):
         for column in ("first", "surname"):
             values = people[column].to_numpy().copy()
-            values[twin] = values[donor]
+            values[donor] = values[twin] = decoy_names[role][column].to_numpy()
             people.replace_column(people.get_column_index(column), pl.Series(column, values))
 
     # Decoys: some no-suspect crimes are against a victim of another no-suspect crime (same

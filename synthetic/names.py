@@ -291,6 +291,23 @@ def person_names(rng: np.random.Generator, female_p: np.ndarray) -> pl.DataFrame
     )
 
 
+def common_names(rng: np.random.Generator, female_p: np.ndarray, top: int) -> pl.DataFrame:
+    """Like person_names, but every forename and surname is one of the `top` most common of its
+    list (at their relative frequencies): the names that namesakes really share."""
+    n = len(female_p)
+
+    def pick(names: tuple[str, ...]) -> np.ndarray:
+        weights = _rank_weights(len(names))[:top]
+        return np.array(names[:top])[rng.choice(top, n, p=weights / weights.sum())]
+
+    female, male, surname = pick(FEMALE_FIRST), pick(MALE_FIRST), pick(SURNAMES)
+    use_female = rng.random(n) < female_p
+    return pl.DataFrame(
+        {"first": np.where(use_female, female, male), "surname": surname},
+        schema={"first": pl.String, "surname": pl.String},
+    )
+
+
 def full_names(rng: np.random.Generator, female_p: np.ndarray) -> pl.Series:
     """One invented full name per row, "First Surname"."""
     people = person_names(rng, female_p)

@@ -24,6 +24,8 @@ import yaml
 from ingest.settings import SEEDS_DIR
 from synthetic import FinancialQuarter, GeneratorConfig, generate, latest_complete_quarter
 from synthetic.__main__ import main
+from synthetic.crimes import NAME_DECOY_TOP_NAMES
+from synthetic.names import SURNAMES
 from synthetic.periods import quarters_ending
 
 SEED = 7
@@ -701,6 +703,10 @@ def test_decoys_look_alike_but_are_not_courses(run):
     # Different people: each decoy victim is its own person, yet names repeat among them.
     assert normalised["victim_person"].n_unique() == normalised.height
     assert normalised.select(pl.col("victim_dob").dt.year()).to_series().is_duplicated().any()
+    # Namesakes share common names: a decoy's surname is one of the most common (a typo aside).
+    common = [s.lower() for s in SURNAMES[:NAME_DECOY_TOP_NAMES]]
+    has_common = normalised["n"].str.split(" ").list.eval(pl.element().is_in(common)).list.any()
+    assert has_common.mean() > 0.9
 
 
 def test_the_exact_reference_rule_misses_most_courses(run):
