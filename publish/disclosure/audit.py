@@ -210,7 +210,6 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
     true_values = np.array([truth.get(name, np.nan) for name in names], dtype=float)
     derived = np.array([name.startswith(DERIVED_PREFIX) for name in names])
 
-    # Blocks: connected components of the bipartite graph of unknowns and relations.
     # A relation the true values break is not one the data obeys: the relations' model of the
     # release is wrong there, and its block would be infeasible. It is left out of the LPs and
     # reported; the audit cannot pass while any remains (a correct version of it may disclose).
@@ -231,6 +230,7 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
         matrix, rhs, tolerance = matrix[keep], rhs[keep], tolerance[keep]
         n_rows = keep.size
 
+    # Blocks: connected components of the bipartite graph of unknowns and relations.
     incidence = sparse.bmat([[None, matrix.T], [matrix, None]], format="csr")
     n_blocks, labels = connected_components(incidence, directed=False)
     var_labels = labels[:n_vars]
