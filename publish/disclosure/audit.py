@@ -8,14 +8,18 @@ non-negative, and a suppressed count is at least 1 (zeros are shown, so an outsi
 independent blocks (connected components of unknowns sharing a relation) and each block's
 cells are bounded by linear programs solved with HiGHS (highspy, the solver behind
 scipy.optimize.linprog's "highs" method, used directly to re-solve from the last basis). Every LP
-solution is a feasible point, so it widens the known range of every cell of its block; a
-cell is only solved for when the points found so far do not already show it wide enough.
+solution is a feasible point, so it widens the range seen for every cell of its block; a cell
+is done once that range proves the rule. Witnesses push all open cells at once, then each
+cell still open gets its own LPs, which are exact for every cell that fails
+(docs/DISCLOSURE.md, "The audit"). A relation that the true values break is reported and
+fails the audit.
 
-Pass: no suppressed count is determined exactly (its range holds one integer only), and every
-primary cell (true value 1 to 4, or a count whose true value is not known) has a range at
-least 5 wide. A withheld comparison figure (force_comparisons' numerator or denominator) is a
-sum of counts: pinning it is no failure when every count in it stays protected (the counts
-are cells of the same system), but one of 1 to 4 must keep a range 5 wide like a count.
+Pass: every relation holds for the true values, no suppressed count is determined exactly
+(its range holds one integer only), and every primary cell (true value 1 to 4, or a count
+whose true value is not known) has a range at least 5 wide. A withheld comparison figure
+(force_comparisons' numerator or denominator) is a sum of counts: pinning it is no failure
+when every count in it stays protected (the counts are cells of the same system), but one of
+1 to 4 must keep a range 5 wide like a count.
 Run it with `python -m publish.disclosure.audit` (STALKING_DATA_DIR) or through the Dagster
 asset check; it writes <data dir>/warehouse/disclosure_audit.json.
 """
@@ -49,11 +53,11 @@ FEASIBILITY_SLACK = 1e-7
 SIGNED_MEASURES = ("|difference|",)
 DERIVED_PREFIX = "force_comparisons|"
 AUDIT_FILE = "disclosure_audit.json"
-# Only the objective changes between solves: the last basis stays primal feasible, so the
-# primal simplex re-solves from it without presolve; one thread (the blocks are small).
 # Witnesses run until this many in a row each prove fewer than this share of the open cells.
 WITNESS_STALL_ROUNDS = 3
 WITNESS_MIN_SHARE = 0.01
+# Each solve changes the objective and a few bounds: re-solved from the last basis without
+# presolve; one thread (the blocks are small).
 HIGHS_OPTIONS = {
     "output_flag": False,
     "presolve": "off",
