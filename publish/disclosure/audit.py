@@ -56,6 +56,9 @@ AUDIT_FILE = "disclosure_audit.json"
 # Witnesses run until this many in a row each prove fewer than this share of the open cells.
 WITNESS_STALL_ROUNDS = 3
 WITNESS_MIN_SHARE = 0.01
+# A failing release is reported with the exact range of this many failing cells; cells still
+# open after that are counted as unresolved (the release has failed already).
+MAX_EXACT_FAILURES = 200
 # Each solve changes the objective and a few bounds: re-solved from the last basis without
 # presolve; one thread (the blocks are small).
 HIGHS_OPTIONS = {
@@ -75,6 +78,8 @@ class CellRange:
     is_primary: bool
     is_derived: bool  # a comparison figure, a sum of counts
     solved: bool  # both bounds solved (else: the range found so far, a lower bound on width)
+    # Left undecided because the release had already failed on MAX_EXACT_FAILURES cells.
+    unresolved: bool = False
 
     @property
     def width(self) -> float:
@@ -89,6 +94,8 @@ class CellRange:
 
     @property
     def fails(self) -> bool:
+        if self.unresolved:
+            return False  # not shown to fail; counted apart, and the release fails anyway
         exact = self.is_exact and not self.is_derived
         return exact or (self.is_primary and self.width < MIN_PRIMARY_WIDTH - 1e-6)
 
@@ -107,6 +114,7 @@ class AuditSummary:
     exact_cells: int
     derived_cells: int
     narrow_primary_cells: int
+    unresolved_cells: int
     narrowest_primary_range: float | None
     seconds: float
     cpu_seconds: float
@@ -138,6 +146,11 @@ class AuditSummary:
             f"{MIN_PRIMARY_WIDTH:g}: {self.narrow_primary_cells}; narrowest primary range: "
             + ("none" if narrowest is None else f"{narrowest:.2f}"),
         ]
+        if self.unresolved_cells:
+            lines.append(
+                f"cells left unresolved after {MAX_EXACT_FAILURES} failing cells were found "
+                f"(the release fails either way): {self.unresolved_cells}"
+            )
         if self.false_relations:
             lines.append(
                 f"relations the true values break (the audit's model of the release is wrong, "
@@ -245,6 +258,7 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
     row_starts = np.searchsorted(row_labels[row_order], np.arange(n_blocks + 1))
 
     ranges: list[CellRange] = []
+    failure_budget = [MAX_EXACT_FAILURES]  # exact failing cells still to find, over all blocks
     programs = 0
     largest = 0
     used_blocks = 0
@@ -255,13 +269,14 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
         used_blocks += 1
         largest = max(largest, block_vars.size)
         block_rows = row_order[row_starts[block] : row_starts[block + 1]]
-        low, high, solved, lps = _block_ranges(
+        low, high, solved, unresolved, lps = _block_ranges(
             matrix[block_rows][:, block_vars],
             rhs[block_rows],
             tolerance[block_rows],
             lows[block_vars],
             true_values[block_vars],
             derived[block_vars],
+            failure_budget,
         )
         programs += lps
         for position, var in enumerate(block_vars):
@@ -275,6 +290,7 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
                     is_primary=_is_primary(names[var], true_value),
                     is_derived=bool(derived[var]),
                     solved=bool(solved[position]),
+                    unresolved=bool(unresolved[position]),
                 )
             )
     stats = {
@@ -294,7 +310,7 @@ def _is_primary(cell: str, true_value: float | None) -> bool:
     return PRIMARY_LOW <= round(true_value) <= PRIMARY_HIGH
 
 
-def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived):
+def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived, failure_budget):
     """Bounds of each unknown of one block, as far as the rule needs them. Returns low, high,
     solved flags (both bounds exact) and the number of LPs solved.
 
@@ -306,7 +322,8 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived):
     point of the tighter system is a point of the real one). When witnesses stop proving
     cells, each open cell is solved on its own, again with only its own bound moved in to
     its target: an optimum short of the target is its exact bound, so every failing cell
-    gets its exact range."""
+    gets its exact range, up to failure_budget[0] failing cells over the whole audit (then the
+    release has failed, and cells still open are left unresolved)."""
     started = time.perf_counter()
     n = matrix.shape[1]
     primary = (np.round(true_values) >= PRIMARY_LOW) & (np.round(true_values) <= PRIMARY_HIGH)
@@ -385,8 +402,12 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived):
     witnesses = programs
     low = np.full(n, np.nan)
     high = np.full(n, np.nan)
+    unresolved = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(is_open())[np.argsort(~primary[is_open()], kind="stable")]:
         if not is_open()[i]:
+            continue
+        if failure_budget[0] <= 0:
+            unresolved[i] = True
             continue
         objective = np.zeros(n)
         col_upper = upper.copy()
@@ -403,6 +424,8 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived):
         x = solve(objective, col_lower, upper)
         if x[i] > col_lower[i] + 1e-6 or col_lower[i] == lows[i]:
             low[i] = x[i]
+        if is_open()[i]:
+            failure_budget[0] -= 1  # both bounds exact and still short of the rule: it fails
     log.debug(
         "block of %d: %d witnesses, %d cell LPs, %.1f s",
         n,
@@ -413,7 +436,7 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived):
     solved = ~np.isnan(low) & ~np.isnan(high)
     final_low = np.where(np.isnan(low), seen_low, low)
     final_high = np.where(np.isnan(high), seen_high, high)
-    return final_low, final_high, solved, programs
+    return final_low, final_high, solved, unresolved, programs
 
 
 def _highs_model(matrix, rhs, tolerance, lows) -> highspy.Highs:
@@ -498,13 +521,16 @@ def audit_tables(tables: dict[str, pl.DataFrame], truth: dict[str, float]) -> Au
         cells=system.cells.height,
         suppressed_cells=len(ranges),
         primary_cells=len(primary),
-        exact_cells=sum(r.is_exact and not r.is_derived for r in ranges),
+        exact_cells=sum(r.fails and r.is_exact and not r.is_derived for r in ranges),
         derived_cells=sum(r.is_derived for r in ranges),
-        narrow_primary_cells=sum(r.width < MIN_PRIMARY_WIDTH - 1e-6 for r in primary),
-        narrowest_primary_range=min((r.width for r in primary), default=None),
+        narrow_primary_cells=sum(r.fails and r.is_primary for r in ranges),
+        unresolved_cells=sum(r.unresolved for r in ranges),
+        narrowest_primary_range=min((r.width for r in primary if not r.unresolved), default=None),
         seconds=round(time.perf_counter() - started, 2),
         cpu_seconds=round(time.process_time() - cpu_started, 2),
-        passed=not failures and not stats["false_relations"],
+        passed=not failures
+        and not stats["false_relations"]
+        and not any(r.unresolved for r in ranges),
         failures=[
             {"cell": r.cell, "low": r.low, "high": r.high, "true_value": r.true_value}
             for r in failures[:100]

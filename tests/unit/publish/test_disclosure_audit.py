@@ -274,6 +274,19 @@ def test_the_fast_path_agrees_with_solving_every_cell(seed):
     assert_audit_agrees_with_reference(system, truth)
 
 
+def test_a_failing_release_is_reported_up_to_the_cap(monkeypatch):
+    """Once MAX_EXACT_FAILURES cells are shown to fail, the cells still open are left
+    unresolved: counted apart, never passed, and the release fails."""
+    import publish.disclosure.audit as audit
+
+    system, truth = table_2x2({"a": 3, "b": 7, "c": 8, "d": 9}, {"a"})
+    lone = {r.cell: r for r in solve_ranges(system, truth)[0]}
+    assert lone["a"].fails and not lone["a"].unresolved
+    monkeypatch.setattr(audit, "MAX_EXACT_FAILURES", 0)
+    capped = {r.cell: r for r in solve_ranges(system, truth)[0]}
+    assert capped["a"].unresolved and not capped["a"].solved
+
+
 def test_a_relation_the_true_values_break_fails_the_audit():
     """A relation that does not hold for the real data (a defect of the relations' model)
     would make its block infeasible: it is reported, and the audit cannot pass."""
