@@ -19,7 +19,7 @@ YEARS ?= 2
 DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt_project --profiles-dir $(CURDIR)/dbt_project
 
-.PHONY: help install install-test dbt-manifest demo-data pipeline app ui demo lint test test-fast test-audit audit \
+.PHONY: help install install-test dbt-manifest demo-data pipeline app ui demo lint test test-fast audit \
 	docs docs-serve bench bench-app clean-data
 
 help:
@@ -49,7 +49,8 @@ demo-data: install
 pipeline: install
 	$(BIN)/python -m orchestration.run_pipeline
 
-# The disclosure audit over what the next release will show (minutes on sparse demo data).
+# The disclosure audit alone over what the next release will show (full_pipeline runs it too,
+# before publishing).
 audit: install
 	$(BIN)/python -m orchestration.run_pipeline --job disclosure_audit
 
@@ -74,11 +75,7 @@ lint: install-test
 
 test: install-test lint dbt-manifest
 	mkdir -p $(STALKING_DATA_DIR)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not audit"
-
-# The disclosure audit solved on the whole demo release (each run takes minutes).
-test-audit: install-test dbt-manifest
-	$(BIN)/python -m pytest -m audit
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # Unit tests and fast integration tests: no full pipeline run, no browser.
 test-fast: install-test dbt-manifest

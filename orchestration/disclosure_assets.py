@@ -2,8 +2,9 @@
 
 publish/disclosure_audit bounds every suppressed cell of the warehouse's published schema with
 HiGHS and writes warehouse/disclosure_audit.json; its blocking check fails when a suppressed
-count is determined exactly or a primary cell's range is narrower than 5, so that nothing
-downstream of it (the serving snapshot) runs in that run.
+count is determined exactly, a primary cell's range is narrower than 5, or a relation does not
+hold for the true values, so that nothing downstream of it (the serving snapshot, the
+exports) runs in that run.
 """
 
 import dagster as dg
@@ -29,7 +30,8 @@ DISCLOSURE_AUDIT = dg.AssetKey(["publish", "disclosure_audit"])
             "disclosure_audit_passes",
             asset=DISCLOSURE_AUDIT,
             blocking=True,
-            description="No suppressed count determined exactly; every primary range >= 5.",
+            description="No suppressed count determined exactly; every primary range >= 5; "
+            "every relation holds for the true values.",
         )
     ],
 )
@@ -48,6 +50,9 @@ def disclosure_audit(context: dg.AssetExecutionContext, data_dir: DataDirResourc
         "primary_cells": summary.primary_cells,
         "relations": summary.relations,
         "blocks": summary.blocks,
+        "largest_block": summary.largest_block,
+        "linear_programs": summary.linear_programs,
+        "false_relations": len(summary.false_relations),
         "exact_cells": summary.exact_cells,
         "narrowest_primary_range": summary.narrowest_primary_range,
         "seconds": summary.seconds,

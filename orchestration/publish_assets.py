@@ -1,13 +1,12 @@
 """Publication: the public release and the restricted file.
 
-The disclosure audit (orchestration/disclosure_assets.py) does not yet gate this step: on
-small, sparse data (the demo, the tests) it needs one LP per suppressed cell and takes
-minutes, so it runs as its own job (`make audit`) until it is fast enough to block every
-run (docs/DISCLOSURE.md, "Cost")."""
+The snapshot depends on the disclosure audit (orchestration/disclosure_assets.py), whose check
+is blocking: a run whose audit fails publishes nothing (docs/DISCLOSURE.md)."""
 
 import dagster as dg
 
 from orchestration.dbt_manifest import dbt_project
+from orchestration.disclosure_assets import DISCLOSURE_AUDIT
 from orchestration.resources import DataDirResource
 from orchestration.warehouse_assets import warehouse
 from publish.snapshot import publish_snapshot
@@ -15,7 +14,7 @@ from publish.snapshot import publish_snapshot
 
 @dg.asset(
     key=dg.AssetKey(["serving", "snapshot"]),
-    deps=[warehouse],
+    deps=[warehouse, DISCLOSURE_AUDIT],
     group_name="publish",
     description="The public release (releases/<id>/public.duckdb, pointed to by "
     "serving/public.duckdb: published, reference, release) and serving/restricted.duckdb "

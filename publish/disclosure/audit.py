@@ -8,14 +8,18 @@ non-negative, and a suppressed count is at least 1 (zeros are shown, so an outsi
 independent blocks (connected components of unknowns sharing a relation) and each block's
 cells are bounded by linear programs solved with HiGHS (highspy, the solver behind
 scipy.optimize.linprog's "highs" method, used directly to re-solve from the last basis). Every LP
-solution is a feasible point, so it widens the known range of every cell of its block; a
-cell is only solved for when the points found so far do not already show it wide enough.
+solution is a feasible point, so it widens the range seen for every cell of its block; a cell
+is done once that range proves the rule. Witnesses push all open cells at once, then each
+cell still open gets its own LPs, which are exact for every cell that fails
+(docs/DISCLOSURE.md, "The audit"). A relation that the true values break is reported and
+fails the audit.
 
-Pass: no suppressed count is determined exactly (its range holds one integer only), and every
-primary cell (true value 1 to 4, or a count whose true value is not known) has a range at
-least 5 wide. A withheld comparison figure (force_comparisons' numerator or denominator) is a
-sum of counts: pinning it is no failure when every count in it stays protected (the counts
-are cells of the same system), but one of 1 to 4 must keep a range 5 wide like a count.
+Pass: every relation holds for the true values, no suppressed count is determined exactly
+(its range holds one integer only), and every primary cell (true value 1 to 4, or a count
+whose true value is not known) has a range at least 5 wide. A withheld comparison figure
+(force_comparisons' numerator or denominator) is a sum of counts: pinning it is no failure
+when every count in it stays protected (the counts are cells of the same system), but one of
+1 to 4 must keep a range 5 wide like a count.
 Run it with `python -m publish.disclosure.audit` (STALKING_DATA_DIR) or through the Dagster
 asset check; it writes <data dir>/warehouse/disclosure_audit.json.
 """
@@ -23,6 +27,7 @@ asset check; it writes <data dir>/warehouse/disclosure_audit.json.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 from dataclasses import asdict, dataclass, field
@@ -36,15 +41,26 @@ from scipy.sparse.csgraph import connected_components
 
 from publish.disclosure.relations import TOTAL, System, build_relations, load_published
 
+log = logging.getLogger(__name__)
+
 PRIMARY_LOW, PRIMARY_HIGH = 1, 4
 MIN_PRIMARY_WIDTH = 5.0
 # Relations built from derived statistics hold up to floating-point error.
 RELATIVE_TOLERANCE = 1e-9
+# How far beyond that the true values may miss a relation before it counts as false (HiGHS's
+# own primal feasibility tolerance).
+FEASIBILITY_SLACK = 1e-7
 SIGNED_MEASURES = ("|difference|",)
 DERIVED_PREFIX = "force_comparisons|"
 AUDIT_FILE = "disclosure_audit.json"
-# Only the objective changes between solves: the last basis stays primal feasible, so the
-# primal simplex re-solves from it without presolve; one thread (the blocks are small).
+# Witnesses run until this many in a row each prove fewer than this share of the open cells.
+WITNESS_STALL_ROUNDS = 3
+WITNESS_MIN_SHARE = 0.01
+# A failing release is reported with the exact range of this many failing cells; cells still
+# open after that are counted as unresolved (the release has failed already).
+MAX_EXACT_FAILURES = 200
+# Each solve changes the objective and a few bounds: re-solved from the last basis without
+# presolve; one thread (the blocks are small).
 HIGHS_OPTIONS = {
     "output_flag": False,
     "presolve": "off",
@@ -62,6 +78,8 @@ class CellRange:
     is_primary: bool
     is_derived: bool  # a comparison figure, a sum of counts
     solved: bool  # both bounds solved (else: the range found so far, a lower bound on width)
+    # Left undecided because the release had already failed on MAX_EXACT_FAILURES cells.
+    unresolved: bool = False
 
     @property
     def width(self) -> float:
@@ -76,6 +94,8 @@ class CellRange:
 
     @property
     def fails(self) -> bool:
+        if self.unresolved:
+            return False  # not shown to fail; counted apart, and the release fails anyway
         exact = self.is_exact and not self.is_derived
         return exact or (self.is_primary and self.width < MIN_PRIMARY_WIDTH - 1e-6)
 
@@ -90,9 +110,11 @@ class AuditSummary:
     blocks: int
     largest_block: int
     linear_programs: int
+    false_relations: list[str]  # relations the true values break (a defect of the model)
     exact_cells: int
     derived_cells: int
     narrow_primary_cells: int
+    unresolved_cells: int
     narrowest_primary_range: float | None
     seconds: float
     cpu_seconds: float
@@ -124,6 +146,17 @@ class AuditSummary:
             f"{MIN_PRIMARY_WIDTH:g}: {self.narrow_primary_cells}; narrowest primary range: "
             + ("none" if narrowest is None else f"{narrowest:.2f}"),
         ]
+        if self.unresolved_cells:
+            lines.append(
+                f"cells left unresolved after {MAX_EXACT_FAILURES} failing cells were found "
+                f"(the release fails either way): {self.unresolved_cells}"
+            )
+        if self.false_relations:
+            lines.append(
+                f"relations the true values break (the audit's model of the release is wrong, "
+                f"so it cannot pass): {len(self.false_relations)}, e.g. "
+                + ", ".join(self.false_relations[:5])
+            )
         for failure in self.failures[:20]:
             lines.append(
                 f"  FAIL {failure['cell']}: [{failure['low']:.2f}, {failure['high']:.2f}]"
@@ -194,6 +227,26 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
     true_values = np.array([truth.get(name, np.nan) for name in names], dtype=float)
     derived = np.array([name.startswith(DERIVED_PREFIX) for name in names])
 
+    # A relation the true values break is not one the data obeys: the relations' model of the
+    # release is wrong there, and its block would be infeasible. It is left out of the LPs and
+    # reported; the audit cannot pass while any remains (a correct version of it may disclose).
+    known_truth = np.nan_to_num(true_values)
+    residual = matrix @ known_truth - rhs
+    complete = np.asarray(
+        (abs(matrix) @ np.isnan(true_values).astype(float)) == 0, dtype=bool
+    ).ravel()
+    broken = complete & (np.abs(residual) > tolerance + FEASIBILITY_SLACK)
+    false_relations = eqs.filter(pl.Series(broken))["eq"].to_list()
+    if broken.any():
+        log.warning(
+            "disclosure audit: %d relations do not hold for the true values, e.g. %s",
+            len(false_relations),
+            false_relations[:3],
+        )
+        keep = np.flatnonzero(~broken)
+        matrix, rhs, tolerance = matrix[keep], rhs[keep], tolerance[keep]
+        n_rows = keep.size
+
     # Blocks: connected components of the bipartite graph of unknowns and relations.
     incidence = sparse.bmat([[None, matrix.T], [matrix, None]], format="csr")
     n_blocks, labels = connected_components(incidence, directed=False)
@@ -205,6 +258,7 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
     row_starts = np.searchsorted(row_labels[row_order], np.arange(n_blocks + 1))
 
     ranges: list[CellRange] = []
+    failure_budget = [MAX_EXACT_FAILURES]  # exact failing cells still to find, over all blocks
     programs = 0
     largest = 0
     used_blocks = 0
@@ -215,13 +269,14 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
         used_blocks += 1
         largest = max(largest, block_vars.size)
         block_rows = row_order[row_starts[block] : row_starts[block + 1]]
-        low, high, solved, lps = _block_ranges(
+        low, high, solved, unresolved, lps = _block_ranges(
             matrix[block_rows][:, block_vars],
             rhs[block_rows],
             tolerance[block_rows],
             lows[block_vars],
             true_values[block_vars],
             derived[block_vars],
+            failure_budget,
         )
         programs += lps
         for position, var in enumerate(block_vars):
@@ -235,6 +290,7 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
                     is_primary=_is_primary(names[var], true_value),
                     is_derived=bool(derived[var]),
                     solved=bool(solved[position]),
+                    unresolved=bool(unresolved[position]),
                 )
             )
     stats = {
@@ -243,6 +299,7 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
         "blocks": used_blocks,
         "largest_block": largest,
         "linear_programs": programs,
+        "false_relations": false_relations,
     }
     return ranges, stats
 
@@ -253,63 +310,133 @@ def _is_primary(cell: str, true_value: float | None) -> bool:
     return PRIMARY_LOW <= round(true_value) <= PRIMARY_HIGH
 
 
-def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived):
-    """Bounds of each unknown of one block. Returns low, high, solved flags and the number of
-    LPs solved. The range found so far starts at the true values (a feasible point) and widens
-    with every LP solution; a cell is solved for only while it still looks too narrow. One
-    HiGHS model per block, re-solved from the last basis as only the objective changes."""
+def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived, failure_budget):
+    """Bounds of each unknown of one block, as far as the rule needs them. Returns low, high,
+    solved flags (both bounds exact) and the number of LPs solved.
+
+    Every LP solution is a feasible point and widens the range seen for every cell of the
+    block; a cell is done once the seen range proves it (5 wide for a primary, two integers
+    for another count). First, witnesses: LPs whose objective pushes every open cell up or
+    down (random signs and weights) with the cell's bound moved in to the value that would
+    prove it, so no cell runs off at the expense of the others and no LP is unbounded (a
+    point of the tighter system is a point of the real one). When witnesses stop proving
+    cells, each open cell is solved on its own, again with only its own bound moved in to
+    its target: an optimum short of the target is its exact bound, so every failing cell
+    gets its exact range, up to failure_budget[0] failing cells over the whole audit (then the
+    release has failed, and cells still open are left unresolved)."""
+    started = time.perf_counter()
     n = matrix.shape[1]
-    start = np.where(np.isnan(true_values), lows, true_values)
-    seen_low, seen_high = start.copy(), start.copy()
-    low = np.full(n, np.nan)
-    high = np.full(n, np.nan)
     primary = (np.round(true_values) >= PRIMARY_LOW) & (np.round(true_values) <= PRIMARY_HIGH)
     primary |= np.isnan(true_values) & ~derived
-    # The width each cell must be shown to have: 5 for a primary, 1 (not exact) for a count,
-    # nothing for another comparison figure.
-    need = np.where(primary, MIN_PRIMARY_WIDTH, np.where(derived, 0.0, 1.0))
     highs = _highs_model(matrix, rhs, tolerance, lows)
     programs = 0
     cost = np.zeros(n)
+    upper = np.full(n, np.inf)
+    bounds = (lows.copy(), upper.copy())  # the column bounds the model holds now
 
-    def solve(objective: np.ndarray) -> np.ndarray | None:
-        """The optimum of objective . x; None when unbounded (or, defensively, failed)."""
+    def solve(objective: np.ndarray, col_lower: np.ndarray, col_upper: np.ndarray):
+        """The optimum of objective . x within the given column bounds (each within the real
+        ones); a solver failure is an error, never a pass."""
         nonlocal programs
         programs += 1
         changed = np.flatnonzero((objective != cost) | (cost != 0))
         highs.changeColsCost(changed.size, changed.astype(np.int32), objective[changed])
         cost[:] = objective
+        changed = np.flatnonzero((col_lower != bounds[0]) | (col_upper != bounds[1]))
+        highs.changeColsBounds(
+            changed.size, changed.astype(np.int32), col_lower[changed], col_upper[changed]
+        )
+        bounds[0][changed], bounds[1][changed] = col_lower[changed], col_upper[changed]
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
+            highs.clearSolver()  # numerical trouble from a warm start: solve once afresh
+            highs.run()
+        status = highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(
+                f"disclosure audit: HiGHS returned {highs.modelStatusToString(status)}"
+            )
         x = np.asarray(highs.getSolution().col_value)
         seen_low[:] = np.minimum(seen_low, x)
         seen_high[:] = np.maximum(seen_high, x)
         return x
 
-    # Two cheap witnesses: everything as large, and as small, as possible (unbounded above,
-    # the first tells nothing; its cells are then solved one by one).
-    for sign in (-1.0, 1.0):
-        solve(np.full(n, sign))
-    for i in np.argsort(~primary, kind="stable"):
-        if seen_high[i] - seen_low[i] >= need[i] - 1e-6:
+    # A feasible point to start from: the true values (or, if any is unknown, any point).
+    if np.isnan(true_values).any():
+        seen_low, seen_high = np.full(n, np.inf), np.full(n, -np.inf)
+        point = solve(np.zeros(n), lows, upper)
+    else:
+        point = true_values.copy()
+        seen_low, seen_high = point.copy(), point.copy()
+
+    def targets():
+        """For each cell, the value above (below) which the seen range would prove it."""
+        up = np.where(primary, seen_low + MIN_PRIMARY_WIDTH, np.ceil(seen_low - 1e-6) + 1)
+        down = np.where(primary, seen_high - MIN_PRIMARY_WIDTH, np.floor(seen_high + 1e-6) - 1)
+        # Never tighter than the starting point, which keeps every bounded system feasible.
+        return np.maximum(up, point), np.maximum(np.minimum(down, point), lows)
+
+    def is_open() -> np.ndarray:
+        width = seen_high - seen_low
+        integers = np.floor(seen_high + 1e-6) - np.ceil(seen_low - 1e-6)
+        proven = np.where(primary, width >= MIN_PRIMARY_WIDTH - 1e-6, derived | (integers >= 1))
+        return ~proven
+
+    rng = np.random.default_rng(0)  # reproducible witnesses
+    stalled = 0
+    while (open_ := is_open()).any() and stalled < WITNESS_STALL_ROUNDS:
+        cells = np.flatnonzero(open_)
+        sign = rng.choice((-1.0, 1.0), cells.size)
+        up_target, down_target = targets()
+        col_lower, col_upper = lows.copy(), upper.copy()
+        rising, falling = cells[sign > 0], cells[sign < 0]
+        col_upper[rising] = up_target[rising]
+        col_lower[falling] = down_target[falling]
+        objective = np.zeros(n)
+        objective[cells] = -sign * rng.uniform(0.5, 1.5, cells.size)  # HiGHS minimises
+        solve(objective, col_lower, col_upper)
+        proved = cells.size - int(is_open().sum())
+        log.debug("block of %d: witness %d proved %d of %d open", n, programs, proved, cells.size)
+        stalled = stalled + 1 if proved < max(1, WITNESS_MIN_SHARE * cells.size) else 0
+
+    witnesses = programs
+    low = np.full(n, np.nan)
+    high = np.full(n, np.nan)
+    unresolved = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(is_open())[np.argsort(~primary[is_open()], kind="stable")]:
+        if not is_open()[i]:
+            continue
+        if failure_budget[0] <= 0:
+            unresolved[i] = True
             continue
         objective = np.zeros(n)
+        col_upper = upper.copy()
+        col_upper[i] = targets()[0][i]
         objective[i] = -1.0
-        x = solve(objective)
-        if x is None:
-            high[i] = np.inf
+        x = solve(objective, lows, col_upper)
+        if x[i] < col_upper[i] - 1e-6:
+            high[i] = x[i]  # short of the target: the exact maximum
+        if not is_open()[i]:
             continue
-        high[i] = x[i]
-        if seen_high[i] - seen_low[i] >= need[i] - 1e-6:
-            continue
+        col_lower = lows.copy()
+        col_lower[i] = targets()[1][i]
         objective[i] = 1.0
-        x = solve(objective)
-        low[i] = x[i] if x is not None else seen_low[i]
+        x = solve(objective, col_lower, upper)
+        if x[i] > col_lower[i] + 1e-6 or col_lower[i] == lows[i]:
+            low[i] = x[i]
+        if is_open()[i]:
+            failure_budget[0] -= 1  # both bounds exact and still short of the rule: it fails
+    log.debug(
+        "block of %d: %d witnesses, %d cell LPs, %.1f s",
+        n,
+        witnesses,
+        programs - witnesses,
+        time.perf_counter() - started,
+    )
     solved = ~np.isnan(low) & ~np.isnan(high)
     final_low = np.where(np.isnan(low), seen_low, low)
     final_high = np.where(np.isnan(high), seen_high, high)
-    return final_low, final_high, solved, programs
+    return final_low, final_high, solved, unresolved, programs
 
 
 def _highs_model(matrix, rhs, tolerance, lows) -> highspy.Highs:
@@ -394,13 +521,16 @@ def audit_tables(tables: dict[str, pl.DataFrame], truth: dict[str, float]) -> Au
         cells=system.cells.height,
         suppressed_cells=len(ranges),
         primary_cells=len(primary),
-        exact_cells=sum(r.is_exact and not r.is_derived for r in ranges),
+        exact_cells=sum(r.fails and r.is_exact and not r.is_derived for r in ranges),
         derived_cells=sum(r.is_derived for r in ranges),
-        narrow_primary_cells=sum(r.width < MIN_PRIMARY_WIDTH - 1e-6 for r in primary),
-        narrowest_primary_range=min((r.width for r in primary), default=None),
+        narrow_primary_cells=sum(r.fails and r.is_primary for r in ranges),
+        unresolved_cells=sum(r.unresolved for r in ranges),
+        narrowest_primary_range=min((r.width for r in primary if not r.unresolved), default=None),
         seconds=round(time.perf_counter() - started, 2),
         cpu_seconds=round(time.process_time() - cpu_started, 2),
-        passed=not failures,
+        passed=not failures
+        and not stats["false_relations"]
+        and not any(r.unresolved for r in ranges),
         failures=[
             {"cell": r.cell, "low": r.low, "high": r.high, "true_value": r.true_value}
             for r in failures[:100]
