@@ -531,15 +531,10 @@ def add_comparison_equations(
             -1,
         )
 
-    # National and region values: sum(num) - value * sum(den) = 0 (count denominators), or
-    # sum(num) = value * population / multiplier (population denominators).
-    population = tables["dim_force"].select("force_code", "population")
-    fc = fc.join(population, on="force_code", how="left").filter(
-        pl.col("force_code").is_in(territorial)
-    )
-    is_population = pl.col("metric_id").is_in(
-        ["stalking_rate", "stalking_harassment_rate", "helpline_contacts_rate"]
-    )
+    # National and region values: sum(num) - value / multiplier * sum(den) = 0, whatever the
+    # denominator (a count, or the period's population-years, which the marts divide by:
+    # dim_force's one population is not it, and the audit found those relations false).
+    fc = fc.filter(pl.col("force_code").is_in(territorial))
     for level, value_column, group in [
         ("national", "national_value", []),
         ("region", "region_value", ["region_code"]),
@@ -554,14 +549,9 @@ def add_comparison_equations(
         ]
         eq = pl.concat_str(eq_parts, separator="|")
         relations.add_terms(rows, eq, cell_expr("force_comparisons", "numerator", fc_keys), 1)
-        counts = rows.filter(~is_population)
         relations.add_terms(
-            counts,
+            rows,
             eq,
             cell_expr("force_comparisons", "denominator", fc_keys),
-            -pl.col(value_column),
-        )
-        rates = rows.filter(is_population)
-        relations.add_constants(
-            rates, eq, pl.col(value_column) * pl.col("population") / pl.col("multiplier")
+            -pl.col(value_column) / pl.col("multiplier"),
         )
