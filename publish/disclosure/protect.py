@@ -70,6 +70,9 @@ def choose_suppression(cells: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFram
         .group_by("group_id", "col")
         .agg(pl.col("coefficient").sum())
         .filter(pl.col("coefficient").abs() > EPSILON)
+        # group_by's order varies from run to run; the LPs' row order decides between
+        # equally cheap complements, so it is fixed here (two runs, one pattern).
+        .sort("group_id", "col")
     )
     rows = terms.select("group_id").unique(maintain_order=True).with_row_index("row")
     terms = terms.join(rows, on="group_id")
