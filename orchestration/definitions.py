@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.automation import landing_sensor, quarterly_publication
-from orchestration.disclosure_assets import disclosure_audit
-from orchestration.export_assets import export_assets
-from orchestration.ingest_assets import ingest_assets, ingest_checks, ingest_records
-from orchestration.jobs import disclosure_audit_job, full_pipeline
-from orchestration.linkage_assets import linkage_assets
-from orchestration.publish_assets import serving_snapshot
-from orchestration.resources import make_resources
-from orchestration.warehouse_assets import warehouse
+from orchestration.defs.automation import landing_sensor, quarterly_publication
+from orchestration.defs.disclosure_assets import disclosure_audit
+from orchestration.defs.export_assets import export_assets
+from orchestration.defs.ingest_assets import ingest_assets, ingest_checks, ingest_records
+from orchestration.defs.jobs import disclosure_audit_job, full_pipeline
+from orchestration.defs.linkage_assets import linkage_assets
+from orchestration.defs.publish_assets import serving_snapshot
+from orchestration.defs.resources import make_resources
+from orchestration.defs.warehouse_assets import warehouse
 
 defs = dg.Definitions(
     assets=[

@@ -1,5 +1,5 @@
 """The batch-check policy: which raw data a source's suite runs over, in what chunks, and what
-a failure does. The Dagster check (orchestration/ingest_assets.py) only calls `check_batch`.
+a failure does. The Dagster check (orchestration/defs/ingest_assets.py) only calls `check_batch`.
 
 Policy: the batch is every submission of the source accepted since the last check (ledger
 validation `pending`), validated in chunks of whole submissions (a pandas copy of millions of

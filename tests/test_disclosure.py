@@ -487,8 +487,8 @@ def test_audit_catches_years_published_over_withheld_quarters(demo_pipeline, war
 def test_dagster_audit_check_blocks_what_follows(demo_pipeline, tmp_path):
     """A warehouse whose outcome complements were undone: the blocking check fails, the
     summary is written and logged, and an asset depending on the audit does not run."""
-    from orchestration.disclosure_assets import DISCLOSURE_AUDIT, disclosure_audit
-    from orchestration.resources import DataDirResource
+    from orchestration.defs.disclosure_assets import DISCLOSURE_AUDIT, disclosure_audit
+    from orchestration.defs.resources import DataDirResource
 
     data_dir = tmp_path / "data"
     (data_dir / "warehouse").mkdir(parents=True)
@@ -522,9 +522,9 @@ def test_dagster_audit_check_blocks_what_follows(demo_pipeline, tmp_path):
 def test_publication_waits_for_the_audit():
     """The public release depends on the audit, and both are in the job every run uses."""
     from orchestration.definitions import defs
-    from orchestration.disclosure_assets import DISCLOSURE_AUDIT
-    from orchestration.jobs import full_pipeline
-    from orchestration.publish_assets import serving_snapshot
+    from orchestration.defs.disclosure_assets import DISCLOSURE_AUDIT
+    from orchestration.defs.jobs import full_pipeline
+    from orchestration.defs.publish_assets import serving_snapshot
 
     assert DISCLOSURE_AUDIT in serving_snapshot.asset_deps[serving_snapshot.key]
     selected = full_pipeline.selection.resolve(defs.resolve_asset_graph())

@@ -12,7 +12,7 @@ import dagster as dg
 from ingest.ledger import Ledger
 from ingest.runner import ingest_source
 from ingest.settings import SOURCES
-from orchestration.resources import DataDirResource
+from orchestration.defs.resources import DataDirResource
 from quality.batch_check import check_batch
 
 

@@ -9,8 +9,8 @@ exports) runs in that run.
 
 import dagster as dg
 
-from orchestration.resources import DataDirResource
-from orchestration.warehouse_assets import warehouse
+from orchestration.defs.resources import DataDirResource
+from orchestration.defs.warehouse_assets import warehouse
 from publish.disclosure.audit import audit_warehouse, write_summary
 
 DISCLOSURE_AUDIT = dg.AssetKey(["publish", "disclosure_audit"])

@@ -1,14 +1,14 @@
 """Publication: the public release and the restricted file.
 
-The snapshot depends on the disclosure audit (orchestration/disclosure_assets.py), whose check
+The snapshot depends on the disclosure audit (orchestration/defs/disclosure_assets.py), whose check
 is blocking: a run whose audit fails publishes nothing (docs/DISCLOSURE.md)."""
 
 import dagster as dg
 
 from orchestration.dbt_manifest import dbt_project
-from orchestration.disclosure_assets import DISCLOSURE_AUDIT
-from orchestration.resources import DataDirResource
-from orchestration.warehouse_assets import warehouse
+from orchestration.defs.disclosure_assets import DISCLOSURE_AUDIT
+from orchestration.defs.resources import DataDirResource
+from orchestration.defs.warehouse_assets import warehouse
 from publish.snapshot import publish_snapshot
 
 

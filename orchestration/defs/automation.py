@@ -5,7 +5,7 @@ import hashlib
 import dagster as dg
 
 from ingest.settings import data_paths
-from orchestration.jobs import full_pipeline
+from orchestration.defs.jobs import full_pipeline
 from publish.releases import PUBLICATION_CRON
 
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.disclosure_assets import DISCLOSURE_AUDIT
+from orchestration.defs.disclosure_assets import DISCLOSURE_AUDIT
 
 # The disclosure audit is inside: the serving snapshot depends on it and its check blocks.
 full_pipeline = dg.define_asset_job(

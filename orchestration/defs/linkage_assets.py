@@ -4,7 +4,7 @@ before dbt, which reads its output through source('linkage', 'crime_pairs')."""
 import dagster as dg
 
 from linkage.run import run_linkage
-from orchestration.resources import DataDirResource
+from orchestration.defs.resources import DataDirResource
 
 
 @dg.asset(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.resources import DataDirResource
+from orchestration.defs.resources import DataDirResource
 from publish.exports.datapackage import export_datapackage
 from publish.exports.parquet import export_parquet
 from publish.exports.report import export_report
