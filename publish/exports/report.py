@@ -23,6 +23,7 @@ import polars as pl
 
 from publish import shorthand
 from publish.exports.common import (
+    SERVICE_AREAS_TOTAL_CODE,
     TOTAL_CODE,
     read_published,
     replace_atomically,
@@ -154,15 +155,17 @@ def load_demand(public_db: Path) -> tuple[Demand, ReleaseInfo]:
     # A service belongs to a region when every force area it serves is in that region.
     home = {
         name: (codes[0] if len(codes) == 1 else "multiple")
-        for name, codes in advocacy.filter(pl.col("force_code") != TOTAL_CODE)
+        for name, codes in advocacy.filter(
+            ~pl.col("force_code").is_in([TOTAL_CODE, SERVICE_AREAS_TOTAL_CODE])
+        )
         .join(forces.select("force_code", "region_code"), on="force_code", how="left")
         .group_by("service_name")
         .agg(pl.col("region_code").unique())
         .rows()
     }
-    service_totals = advocacy.filter(
-        pl.col("force_code") == TOTAL_CODE, pl.col("service_name") != "All services"
-    ).with_columns(region=pl.col("service_name").replace_strict(home, default="multiple"))
+    service_totals = advocacy.filter(pl.col("force_code") == SERVICE_AREAS_TOTAL_CODE).with_columns(
+        region=pl.col("service_name").replace_strict(home, default="multiple")
+    )
     advocacy_regions = {
         region: _series(rows, ADVOCACY)
         for (region,), rows in shorthand.sum_with_markers(
