@@ -340,13 +340,6 @@ def test_recovery_attack_recovers_no_suppressed_cell(published):
     assert built_from_suppressed.is_empty(), built_from_suppressed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the new least-information suppression leaves the demo no complements of the kind "
-        "this attack undoes; rewrite the attack for the new pattern"
-    ),
-)
 @pytest.mark.xdist_group("demo_pipeline")
 def test_recovery_attack_works_when_secondary_suppression_is_undone(published):
     """The attacker is real: reveal one cell of each of a few two-cell groups (as if the

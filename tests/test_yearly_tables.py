@@ -38,7 +38,7 @@ def _read(path, sql: str) -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def territorial(demo_pipeline) -> list[str]:
     forces = _read(
-        demo_pipeline.public_db, "select force_code from reference.dim_force where is_territorial"
+        demo_pipeline.public_db, "select force_code from published.dim_force where is_territorial"
     )
     return forces["force_code"].to_list()
 
