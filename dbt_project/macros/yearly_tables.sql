@@ -126,7 +126,7 @@
         {%- for column in counts %}
             {{ disclosure_count(column) }},
         {%- endfor %}
-        periods.quarters_with_data as quarters_in_year,
+        cast(periods.quarters_with_data as integer) as quarters_in_year,
         {%- for kind, prefix in status_kinds %}
             {{ period_status_columns(kind, prefix=prefix) }},
         {%- endfor %}
