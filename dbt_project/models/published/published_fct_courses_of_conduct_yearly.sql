@@ -17,7 +17,9 @@ select
     rows_.area_label,
     rows_.financial_year,
     {%- for column in counts %}
-        {{ disclosure_count(column) }}{% if not loop.last %},{% endif %}
+        {{ disclosure_count(column) }},
     {%- endfor %}
+    {{ period_status_columns() }}
 from rows_
 left join status on rows_.row_key = status.row_key
+{{ period_status_join(period_type='financial_year') }}

@@ -18,6 +18,8 @@ select
     rows_.offence_code,
     rows_.outcome_type,
     rows_.outcome_group,
-    {{ disclosure_count('outcomes') }}
+    {{ disclosure_count('outcomes') }},
+    {{ period_status_columns('outcome_status') }}
 from rows_
 left join status on rows_.row_key = status.row_key
+{{ period_status_join() }}

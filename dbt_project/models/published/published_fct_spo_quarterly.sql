@@ -21,6 +21,8 @@ select
         {{ disclosure_count(column) }},
     {%- endfor %}
     rows_.is_revised,
-    case when rows_.is_revised then '[r]' end as revised_marker
+    case when rows_.is_revised then '[r]' end as revised_marker,
+    {{ period_status_columns() }}
 from rows_
 left join status on rows_.row_key = status.row_key
+{{ period_status_join() }}
