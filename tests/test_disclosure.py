@@ -556,3 +556,33 @@ def test_publication_waits_for_the_audit():
     assert DISCLOSURE_AUDIT in serving_snapshot.asset_deps[serving_snapshot.key]
     selected = full_pipeline.selection.resolve(defs.resolve_asset_graph())
     assert {DISCLOSURE_AUDIT, serving_snapshot.key} <= selected
+
+
+@pytest.mark.xdist_group("demo_pipeline")
+def test_published_funnel_parameters_come_from_published_figures_only(demo_pipeline):
+    """phi over every force, withheld ones included, solves a withheld numerator (the issue's
+    attack found 9): the public funnel's phi is computed over the published forces, so it
+    equals the marts' only where no force of the funnel is withheld."""
+    funnel = ["metric_id", "period_type", "period"]
+    with duckdb.connect(str(demo_pipeline.public_db), read_only=True) as con:
+        public = con.sql(
+            "select distinct metric_id, period_type, period, funnel_phi as phi "
+            "from published.funnel_limits"
+        ).pl()
+        withheld = con.sql(
+            "select metric_id, period_type, period, bool_or(numerator is null) as any_withheld "
+            "from published.force_comparisons group by all"
+        ).pl()
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
+        marts = con.sql(
+            "select distinct metric_id, period_type, period, funnel_phi as phi "
+            "from marts.funnel_limits"
+        ).pl()
+    both = public.join(marts, on=funnel, suffix="_marts").join(withheld, on=funnel)
+    both = both.filter(pl.col("phi").is_not_null(), pl.col("phi_marts").is_not_null())
+    complete = both.filter(~pl.col("any_withheld"))
+    partial = both.filter(pl.col("any_withheld"))
+    assert partial.height > 0, "the demo should have funnels with a withheld force"
+    assert ((complete["phi"] - complete["phi_marts"]).abs() < 1e-9).all()
+    # (a withheld force with no z in the marts, e.g. a zero denominator, changes nothing)
+    assert ((partial["phi"] - partial["phi_marts"]).abs() > 1e-9).mean() > 0.5, partial

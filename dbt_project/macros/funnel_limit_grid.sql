@@ -1,22 +1,64 @@
 {#- Funnel-plot control limits for every metric and period of a comparisons relation: a
     grid of `steps` denominators from the smallest to 1.1 x the largest (geometric steps), at
-    95% and 99.8%, around the national value, by the funnel's own method (additive random
-    effects with the funnel's tau2 when it is overdispersed, otherwise unadjusted), and the
-    multiplicative (phi) limits for comparison. The denominators and national value come
-    from `comparisons`; the funnel's method and parameters from marts.force_comparisons (the
-    same for every force of a funnel), so a published relation need not carry them. -#}
-{% macro funnel_limit_grid(comparisons, steps=60) %}
-with parameters as (
+    95% and 99.8%, around the national value, by the funnel's method (additive random
+    effects with tau2 when the forces are overdispersed, otherwise unadjusted), and the
+    multiplicative (phi) limits for comparison. Everything comes from `comparisons` itself:
+    the dispersion (phi, tau2) is computed over the forces whose figures it holds, so the
+    published grid's parameters are functions of published figures only (phi over all forces,
+    withheld ones included, would let a withheld numerator be solved: docs/DISCLOSURE.md);
+    over marts.force_comparisons it is the marts' own dispersion. -#}
+{% macro funnel_limit_grid(comparisons, steps=60, winsor_fraction=0.1) %}
+{%- set partition = ['metric_id', 'period_type', 'period'] %}
+with scored as (
     select
         metric_id,
         period_type,
         period,
-        any_value(funnel_method) as funnel_method,
-        any_value(funnel_phi) as funnel_phi,
-        any_value(case when overdispersion_adjusted then funnel_tau2 else 0 end) as tau2_used,
-        any_value(funnel_tau2) as funnel_tau2
-    from {{ ref('force_comparisons') }}
+        force_code,
+        {{ funnel_z('numerator', 'denominator', 'national_value', 'kind', 'multiplier') }} as z,
+        {{ funnel_se('denominator', 'national_value', 'kind', 'multiplier') }} as se
+    from {{ comparisons }}
+    where numerator is not null and denominator is not null
+),
+
+winsorised as (
+    select
+        *,
+        {{ funnel_winsorised_z('z', partition, winsor_fraction) }} as z_winsorised
+    from scored
+),
+
+dispersion as (
+    -- Aggregates ordered by force add in one order, so reruns give identical figures.
+    select
+        metric_id,
+        period_type,
+        period,
+        {{ funnel_phi('z_winsorised', order_by='force_code') }} as phi,
+        {{ funnel_units('z_winsorised') }} as units,
+        {{ funnel_weight_sum('se', 'z_winsorised', 1, order_by='force_code') }} as sum_w,
+        {{ funnel_weight_sum('se', 'z_winsorised', 2, order_by='force_code') }} as sum_w2
+    from winsorised
     group by metric_id, period_type, period
+),
+
+parameters as (
+    select
+        metric_id,
+        period_type,
+        period,
+        case
+            when {{ funnel_overdispersed('units', 'phi') }} then 'additive_random_effects'
+            else 'exact_or_normal_unadjusted'
+        end as funnel_method,
+        phi as funnel_phi,
+        case
+            when {{ funnel_overdispersed('units', 'phi') }}
+                then {{ funnel_tau2('units', 'phi', 'sum_w', 'sum_w2') }}
+            else 0
+        end as tau2_used,
+        {{ funnel_tau2('units', 'phi', 'sum_w', 'sum_w2') }} as funnel_tau2
+    from dispersion
 ),
 
 ranges as (
