@@ -49,13 +49,6 @@ PUBLISHED_TABLES = {
     "home_office_recorded_crime",
     "ons_pfa_recorded_crime",
     "reconciliation_home_office",
-    "fct_recorded_crime_yearly",
-    "fct_outcomes_yearly",
-    "fct_stalking_response_yearly",
-    "fct_spo_yearly",
-    "fct_prosecutions_yearly",
-    "fct_helpline_yearly",
-    "fct_advocacy_yearly",
 }
 
 # Integer columns of published tables that are not counts under disclosure control.
@@ -66,26 +59,6 @@ NOT_COUNTS = {
     },
     "funnel_limits": {"step": "grid step 0..59"},
     "fct_outcomes_quarterly": {"outcome_type": "Home Office outcome type code"},
-    "force_comparisons": {
-        "funnel_units": "forces in the funnel",
-        "quarters_in_period": "quarters the period covers, 1 to 4",
-        "population_mid_year": "mid-year of the population estimate",
-    },
-    **{
-        table: {"quarters_in_year": "quarters of data in the year, 1 to 4"}
-        for table in (
-            "fct_recorded_crime_yearly",
-            "fct_stalking_response_yearly",
-            "fct_spo_yearly",
-            "fct_prosecutions_yearly",
-            "fct_helpline_yearly",
-            "fct_advocacy_yearly",
-        )
-    },
-    "fct_outcomes_yearly": {
-        "outcome_type": "Home Office outcome type code",
-        "quarters_in_year": "quarters of data in the year, 1 to 4",
-    },
     "home_office_recorded_crime": {"offences": "already published by the Home Office"},
     "ons_pfa_recorded_crime": {
         "offences": "already published by ONS",

@@ -44,15 +44,14 @@ HEADLINE_PREFIXES = (
     "fct_helpline_monthly|answered|",
     "fct_recorded_crime_quarterly|crimes|",
 )
-# Total rows: England and Wales, and an advocacy service's total over the areas it serves.
-TOTAL_MARKERS = ("|K04000001|", "|X00000001|")
+TOTAL_MARKER = "|K04000001|"
 EPSILON = 1e-7
 
 
 def information_loss(cell_ids: list[str], values: np.ndarray) -> np.ndarray:
     weights = np.ones(len(cell_ids))
     for i, cell_id in enumerate(cell_ids):
-        if any(marker in f"|{cell_id}|" for marker in TOTAL_MARKERS):
+        if TOTAL_MARKER in f"|{cell_id}|":
             weights[i] = WEIGHT_TOTAL
         elif cell_id.startswith(HEADLINE_PREFIXES):
             weights[i] = WEIGHT_HEADLINE

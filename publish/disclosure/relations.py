@@ -17,9 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-TOTAL = "K04000001"  # England and Wales
-# An advocacy service's total over the force areas it serves (reference.areas).
-SERVICE_AREAS_TOTAL = "X00000001"
+TOTAL = "K04000001"
 
 COUNTS = {
     "fct_recorded_crime_quarterly": (
@@ -87,34 +85,6 @@ COUNTS = {
 }
 
 
-# The yearly tables (force × financial year), each summed from a quarterly or monthly table:
-# yearly table -> (its periodic table, the period columns the year sums over).
-YEARLY_OF = {
-    "fct_recorded_crime_yearly": ("fct_recorded_crime_quarterly", ["fy_quarter"]),
-    "fct_outcomes_yearly": ("fct_outcomes_quarterly", ["fy_quarter"]),
-    "fct_stalking_response_yearly": ("fct_stalking_response_quarterly", ["fy_quarter"]),
-    "fct_spo_yearly": ("fct_spo_quarterly", ["fy_quarter"]),
-    "fct_prosecutions_yearly": ("fct_prosecutions_quarterly", ["fy_quarter"]),
-    "fct_helpline_yearly": ("fct_helpline_monthly", ["month"]),
-    "fct_advocacy_yearly": ("fct_advocacy_monthly", ["month"]),
-}
-# Counts a year can sum (caseloads at month end are stocks).
-_YEARLY_MEASURES = {"fct_advocacy_yearly": ["referrals_received", "cases_opened", "cases_closed"]}
-for _yearly, (_periodic, _periods) in YEARLY_OF.items():
-    _keys, _measures = COUNTS[_periodic]
-    COUNTS[_yearly] = (
-        [k for k in _keys if k not in _periods and k != "financial_year"] + ["financial_year"],
-        _YEARLY_MEASURES.get(_yearly, _measures),
-    )
-
-
-def financial_year_of_month(month: pl.Expr) -> pl.Expr:
-    """'2024/25' for a 'YYYY-MM' month expression (April to March years)."""
-    date = month.str.to_date("%Y-%m")
-    start = date.dt.year() - (date.dt.month() < 4).cast(pl.Int32)
-    return pl.format("{}/{}", start, ((start + 1) % 100).cast(pl.Utf8).str.zfill(2))
-
-
 def cell_expr(table: str, measure: str, keys: list[str]) -> pl.Expr:
     parts = [pl.lit(table), pl.lit(measure)]
     parts += [pl.col(k).cast(pl.Utf8).fill_null("~") for k in keys]
@@ -171,14 +141,13 @@ class Relations:
         measures: list[str],
         by: list[str],
         frame: pl.DataFrame | None = None,
-        total: str = TOTAL,
     ):
-        """A total (national, or ``total``) minus the territorial forces it sums = 0."""
+        """A national total minus the territorial forces it sums = 0."""
         frame = self.t[table] if frame is None else frame
-        frame = frame.filter(pl.col("force_code").is_in([*self.territorial, total]))
+        frame = frame.filter(pl.col("force_code").is_in([*self.territorial, TOTAL]))
         for measure in measures:
             eq = cell_expr(f"{table}~across", measure, by)
-            coeff = pl.when(pl.col("force_code") == total).then(1.0).otherwise(-1.0)
+            coeff = pl.when(pl.col("force_code") == TOTAL).then(1.0).otherwise(-1.0)
             self.add_terms(frame, eq, cell_expr(table, measure, keys), coeff)
 
     def row_sum(self, table: str, keys: list[str], total: str, parts: list[str]):
@@ -246,14 +215,11 @@ def build_relations(tables: dict[str, pl.DataFrame]) -> Relations:
     for table, (keys, measures) in COUNTS.items():
         if table == "helpline_regional_monthly":
             continue
-        if table in ("fct_advocacy_monthly", "fct_advocacy_yearly"):
+        if table == "fct_advocacy_monthly":
             frame = tables[table].filter(pl.col("service_name") != "All services")
-            by = ["month" if table.endswith("monthly") else "financial_year", "service_name"]
-            relations.across_forces(table, keys, measures, by, frame, SERVICE_AREAS_TOTAL)
+            relations.across_forces(table, keys, measures, ["month", "service_name"], frame)
         elif table == "fct_helpline_monthly":
             relations.across_forces(table, keys, measures, ["month", "channel"])
-        elif table == "fct_helpline_yearly":
-            relations.across_forces(table, keys, measures, ["financial_year", "channel"])
         else:
             relations.across_forces(table, keys, measures, [k for k in keys if k != "force_code"])
 
@@ -270,16 +236,9 @@ def build_relations(tables: dict[str, pl.DataFrame]) -> Relations:
         "courses_of_conduct",
         ["recognised_as_stalking", "possible_unrecognised"],
     )
-    relations.row_sum(
-        "fct_spo_yearly",
-        COUNTS["fct_spo_yearly"][0],
-        "applications",
-        ["granted", "refused", "withdrawn", "pending"],
-    )
-    for table in ("fct_helpline_monthly", "helpline_regional_monthly", "fct_helpline_yearly"):
+    for table in ("fct_helpline_monthly", "helpline_regional_monthly"):
         relations.row_sum(table, COUNTS[table][0], "contacts", ["answered", "unanswered"])
     add_helpline_region_equations(relations, tables)
-    add_year_equations(relations, tables)
 
     # Outcomes of a force-quarter-offence sum to its recorded crimes.
     outcomes = tables["fct_outcomes_quarterly"]
@@ -377,7 +336,7 @@ def build_relations(tables: dict[str, pl.DataFrame]) -> Relations:
     adv = "fct_advocacy_monthly"
     adv_keys, adv_measures = COUNTS[adv]
     advocacy = tables[adv]
-    service_totals = advocacy.filter(pl.col("force_code").is_in([TOTAL, SERVICE_AREAS_TOTAL]))
+    service_totals = advocacy.filter(pl.col("force_code") == TOTAL)
     for measure in adv_measures:
         eq = pl.concat_str(
             [pl.lit("adv_services"), pl.lit(measure), pl.col("month")], separator="|"
@@ -400,39 +359,8 @@ def build_relations(tables: dict[str, pl.DataFrame]) -> Relations:
     relations.add_terms(pairs, eq, cell_expr(adv, "cases_opened", adv_keys), -1)
     relations.add_terms(pairs, eq, cell_expr(adv, "cases_closed", adv_keys), 1)
 
-    # A year's all-services total sums the services' totals.
-    yearly = tables["fct_advocacy_yearly"]
-    yearly_keys, yearly_measures = COUNTS["fct_advocacy_yearly"]
-    for measure in yearly_measures:
-        eq = pl.concat_str(
-            [pl.lit("adv_services_year"), pl.lit(measure), pl.col("financial_year")],
-            separator="|",
-        )
-        coeff = pl.when(pl.col("service_name") == "All services").then(1.0).otherwise(-1.0)
-        relations.add_terms(
-            yearly.filter(pl.col("force_code").is_in([TOTAL, SERVICE_AREAS_TOTAL])),
-            eq,
-            cell_expr("fct_advocacy_yearly", measure, yearly_keys),
-            coeff,
-        )
-
     add_comparison_equations(relations, tables, territorial)
     return relations
-
-
-def add_year_equations(relations: Relations, tables: dict[str, pl.DataFrame]) -> None:
-    """A yearly table's count minus its quarters' (or months') counts, same other keys, = 0
-    (a periodic row with no yearly row is still a term: the year would be its sum)."""
-    for yearly, (periodic, periods) in YEARLY_OF.items():
-        keys, measures = COUNTS[yearly]
-        periodic_keys = COUNTS[periodic][0]
-        rows = tables[periodic]
-        if "month" in periods:
-            rows = rows.with_columns(financial_year=financial_year_of_month(pl.col("month")))
-        for measure in measures:
-            eq = cell_expr(f"{yearly}~year", measure, keys)
-            relations.add_terms(tables[yearly], eq, cell_expr(yearly, measure, keys), 1.0)
-            relations.add_terms(rows, eq, cell_expr(periodic, measure, periodic_keys), -1.0)
 
 
 def add_helpline_region_equations(relations: Relations, tables: dict[str, pl.DataFrame]) -> None:
@@ -497,7 +425,13 @@ def add_comparison_equations(
     helpline = tables["fct_helpline_monthly"].filter(pl.col("force_code").is_not_null())
     month = pl.col("month").str.to_date("%Y-%m")
     helpline = helpline.with_columns(
-        financial_year=financial_year_of_month(pl.col("month")),
+        financial_year=pl.format(
+            "{}/{}",
+            month.dt.year() - (month.dt.month() < 4).cast(pl.Int32),
+            ((month.dt.year() + (month.dt.month() >= 4).cast(pl.Int32)) % 100)
+            .cast(pl.Utf8)
+            .str.zfill(2),
+        ),
         fy_quarter=pl.format("Q{}", ((month.dt.month() + 8) % 12) // 3 + 1),
     )
     spo = tables["fct_spo_quarterly"]

@@ -11,8 +11,6 @@ import duckdb
 import polars as pl
 
 TOTAL_CODE = "K04000001"  # England and Wales: force_code of the national total rows
-# force_code of an advocacy service's total over the force areas it serves (reference.areas)
-SERVICE_AREAS_TOTAL_CODE = "X00000001"
 SCHEMA = "published"
 
 

@@ -18,18 +18,17 @@ territorial as (
 
 across_forces as (
     -- A national total and the territorial forces it sums, per table, count and other keys
-    -- (per month and service for advocacy: a service's total, X00000001, over the force areas
-    -- it serves; the all-services rows have no force members and are summed in
-    -- across_services).
+    -- (per month and service for advocacy: the force areas a service serves; the
+    -- all-services rows have no force members and are summed in across_services).
     select
         positions.table_name || '|across_forces|' || positions.measure || '|' || positions.group_key
             as group_id,
         'across_forces' as group_kind,
         positions.cell_id,
-        positions.force_code in ({{ total }}, {{ service_areas_total_code() }}) as is_total
+        positions.force_code = {{ total }} as is_total
     from positions
     where
-        positions.force_code in ({{ total }}, {{ service_areas_total_code() }})
+        positions.force_code = {{ total }}
         or positions.force_code in (select territorial.force_code from territorial)
 ),
 
@@ -47,9 +46,8 @@ row_sums as (
             table_name = 'fct_courses_of_conduct_yearly'
             and measure in ('courses_of_conduct', 'recognised_as_stalking', 'possible_unrecognised')
         )
-        or (table_name = 'fct_spo_yearly' and measure in ('applications', 'granted', 'refused', 'withdrawn', 'pending'))
         or (
-            table_name in ('fct_helpline_monthly', 'helpline_regional_monthly', 'fct_helpline_yearly')
+            table_name in ('fct_helpline_monthly', 'helpline_regional_monthly')
             and measure in ('contacts', 'answered', 'unanswered')
         )
 ),
@@ -252,9 +250,7 @@ across_services as (
         advocacy.service_name = 'All services' as is_total
     from positions
     inner join advocacy on positions.row_key = advocacy.row_key
-    where
-        positions.table_name = 'fct_advocacy_monthly'
-        and advocacy.force_code in ({{ total }}, {{ service_areas_total_code() }})
+    where positions.table_name = 'fct_advocacy_monthly' and advocacy.force_code = {{ total }}
 ),
 
 transitions as (
@@ -314,80 +310,8 @@ comparison_years as (
             and years.input = sources.input
 ),
 
--- The nested jinja loops below confuse the linter's indentation check (as in macros/).
--- noqa: disable=LT02
-years_of_periods as (
-    -- A yearly table's cell sums the cells of its quarterly (or monthly) table over the year,
-    -- for the same other keys.
-    {%- for table_name, keys, measures, total_by in yearly_tables() %}
-    {%- set name = table_name[4:-7] %}
-    {%- set periodic = 'fct_' ~ name ~ ('_monthly' if name in ('helpline', 'advocacy') else '_quarterly') %}
-    {%- if not loop.first %}
-        union all
-    {%- endif %}
-    select
-        'year_of_periods|' || years.cell_id as group_id,
-        'year_of_periods' as group_kind,
-        years.cell_id,
-        true as is_total
-    from positions as years
-    where years.table_name = '{{ table_name }}'
-    union all
-    select
-        'year_of_periods|' || years.cell_id as group_id,
-        'year_of_periods' as group_kind,
-        periods.cell_id,
-        false as is_total
-    from {{ ref('disclosure_rows__' ~ name ~ '_yearly') }} as year_rows
-    inner join positions as years
-        on years.table_name = '{{ table_name }}' and year_rows.row_key = years.row_key
-    inner join (
-        {%- if name in ('helpline', 'advocacy') %}
-            select
-                rows_.*,
-                calendar.financial_year
-            from {{ ref('disclosure_rows__' ~ name) }} as rows_
-            inner join {{ ref('reference_calendar') }} as calendar on rows_.month = calendar.month
-        {%- else %}
-            select * from {{ ref('disclosure_rows__' ~ name) }}
-        {%- endif %}
-    ) as period_rows
-        on
-            year_rows.financial_year = period_rows.financial_year
-            {%- for key in keys %}
-                and year_rows.{{ key }} is not distinct from period_rows.{{ key }}
-            {%- endfor %}
-    inner join positions as periods
-        on
-            periods.table_name = '{{ periodic }}'
-            and period_rows.row_key = periods.row_key
-            and years.measure = periods.measure
-    {%- endfor %}
-),
-
--- noqa: enable=LT02
-advocacy_years_across_services as (
-    -- Each year's all-services total and the service totals it sums.
-    select
-        'advocacy_years_across_services|' || positions.measure || '|' || year_rows.financial_year
-            as group_id,
-        'across_services' as group_kind,
-        positions.cell_id,
-        year_rows.service_name = 'All services' as is_total
-    from positions
-    inner join {{ ref('disclosure_rows__advocacy_yearly') }} as year_rows
-        on positions.row_key = year_rows.row_key
-    where
-        positions.table_name = 'fct_advocacy_yearly'
-        and year_rows.force_code in ({{ total }}, {{ service_areas_total_code() }})
-),
-
 all_groups as (
     select * from across_forces
-    union all by name
-    select * from years_of_periods
-    union all by name
-    select * from advocacy_years_across_services
     union all by name
     select * from row_sums
     union all by name

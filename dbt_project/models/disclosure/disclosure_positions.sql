@@ -120,26 +120,6 @@ positions as (
         ['month', 'service_name', 'force_code'],
         ['referrals_received', 'cases_opened', 'cases_closed', 'open_cases_end', 'waiting_list_end'],
     ) }}
-    {#- The yearly tables; a force-year's stalking crimes and stalking crimes charged are one
-        cell each, as in the quarters. #}
-    {%- set yearly_cell_ids = {'fct_stalking_response_yearly': {
-        'stalking_crimes': disclosure_cell_id(
-            'fct_recorded_crime_yearly', 'crimes',
-            disclosure_key(['force_code', "'8Q'", 'financial_year'])
-        ),
-        'charged_summonsed': disclosure_cell_id(
-            'fct_outcomes_yearly', 'outcomes',
-            disclosure_key(['force_code', "'8Q'", '1', 'financial_year'])
-        ),
-    }} %}
-    {%- for table_name, keys, measures, total_by in yearly_tables() %}
-        union all
-        {{ disclosure_positions(
-            ref('disclosure_rows__' ~ table_name[4:-7] ~ '_yearly'), table_name,
-            keys + ['financial_year'], measures, cell_ids=yearly_cell_ids.get(table_name, {}),
-            total_by=total_by,
-        ) }}
-    {%- endfor %}
 )
 
 select * from positions

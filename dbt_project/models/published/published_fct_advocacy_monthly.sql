@@ -1,6 +1,5 @@
 -- Advocacy services' monthly caseloads by service and force area, with each service's total
--- over the force areas it serves (force_code X00000001) and an all-services total for England
--- and Wales (K04000001), disclosure controlled.
+-- and an all-services total, disclosure controlled.
 {{ config(alias='fct_advocacy_monthly') }}
 
 {%- set counts = [

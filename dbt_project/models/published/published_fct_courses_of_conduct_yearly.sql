@@ -17,9 +17,7 @@ select
     rows_.area_label,
     rows_.financial_year,
     {%- for column in counts %}
-        {{ disclosure_count(column) }},
+        {{ disclosure_count(column) }}{% if not loop.last %},{% endif %}
     {%- endfor %}
-    {{ period_status_columns() }}
 from rows_
 left join status on rows_.row_key = status.row_key
-{{ period_status_join(period_type='financial_year') }}

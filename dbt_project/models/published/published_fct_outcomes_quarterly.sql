@@ -18,8 +18,6 @@ select
     rows_.offence_code,
     rows_.outcome_type,
     rows_.outcome_group,
-    {{ disclosure_count('outcomes') }},
-    {{ period_status_columns('outcome_status') }}
+    {{ disclosure_count('outcomes') }}
 from rows_
 left join status on rows_.row_key = status.row_key
-{{ period_status_join() }}

@@ -21,9 +21,7 @@ select
     rows_.is_stalking_offence,
     rows_.cps_area,
     {%- for column in counts %}
-        {{ disclosure_count(column) }},
+        {{ disclosure_count(column) }}{% if not loop.last %},{% endif %}
     {%- endfor %}
-    {{ period_status_columns() }}
 from rows_
 left join status on rows_.row_key = status.row_key
-{{ period_status_join() }}

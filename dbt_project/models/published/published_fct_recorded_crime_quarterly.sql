@@ -18,8 +18,6 @@ select
     rows_.offence_description,
     {{ disclosure_count('crimes') }},
     rows_.is_revised,
-    case when rows_.is_revised then '[r]' end as revised_marker,
-    {{ period_status_columns() }}
+    case when rows_.is_revised then '[r]' end as revised_marker
 from rows_
 left join status on rows_.row_key = status.row_key
-{{ period_status_join() }}

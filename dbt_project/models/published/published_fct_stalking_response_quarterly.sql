@@ -22,11 +22,7 @@ select
     rows_.financial_year,
     rows_.fy_quarter,
     {%- for column in counts %}
-        {{ disclosure_count(column) }},
+        {{ disclosure_count(column) }}{% if not loop.last %},{% endif %}
     {%- endfor %}
-    {{ period_status_columns() }},
-    -- outcomes_assigned, charged_summonsed and evidential_difficulties are outcome-based.
-    {{ period_status_columns('outcome_status', prefix='outcome_') }}
 from rows_
 left join status on rows_.row_key = status.row_key
-{{ period_status_join() }}
