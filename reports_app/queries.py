@@ -232,29 +232,20 @@ HELPLINE_YEARS = f"""
 """
 
 # Which force-periods each source has landed: the coverage grid (quarters; months as quarters).
-LANDED_SOURCES = (
-    "Force crime extracts",
-    "Force SPO returns",
-    "CPS returns",
-    "Helpline (by force area)",
-    "Advocacy services",
+# (source label, table, period expression): one entry a source.
+_LANDED = (
+    ("Force crime extracts", "fct_recorded_crime_quarterly", QUARTER_SQL),
+    ("Force SPO returns", "fct_spo_quarterly", QUARTER_SQL),
+    ("CPS returns", "fct_prosecutions_quarterly", QUARTER_SQL),
+    ("Helpline (by force area)", "fct_helpline_monthly", MONTH_QUARTER_SQL),
+    ("Advocacy services", "fct_advocacy_monthly", MONTH_QUARTER_SQL),
 )
-LANDED_FORCE_PERIODS = f"""
-    select distinct 'Force crime extracts' as source, force_code, {QUARTER_SQL} as period
-    from {{stats}}.fct_recorded_crime_quarterly where force_code is not null and force_code <> ?
-    union all
-    select distinct 'Force SPO returns', force_code, {QUARTER_SQL}
-    from {{stats}}.fct_spo_quarterly where force_code is not null and force_code <> ?
-    union all
-    select distinct 'CPS returns', force_code, {QUARTER_SQL}
-    from {{stats}}.fct_prosecutions_quarterly where force_code is not null and force_code <> ?
-    union all
-    select distinct 'Helpline (by force area)', force_code, {MONTH_QUARTER_SQL}
-    from {{stats}}.fct_helpline_monthly where force_code is not null and force_code <> ?
-    union all
-    select distinct 'Advocacy services', force_code, {MONTH_QUARTER_SQL}
-    from {{stats}}.fct_advocacy_monthly where force_code is not null and force_code <> ?
-"""
+LANDED_SOURCES = tuple(label for label, _, _ in _LANDED)
+LANDED_FORCE_PERIODS = "\n    union all\n".join(
+    f"    select distinct '{label}' as source, force_code, {period} as period\n"
+    f"    from {{stats}}.{table} where force_code is not null and force_code <> ?"
+    for label, table, period in _LANDED
+)
 
 SUBMISSION_COVERAGE = """
     select source, period_type, count(*) filter (where submitted) as submitted,
@@ -317,7 +308,7 @@ def helpline_years() -> list[str]:
 
 
 def landed_force_periods() -> pl.DataFrame:
-    return run(LANDED_FORCE_PERIODS, *[NATIONAL_CODE] * 5)
+    return run(LANDED_FORCE_PERIODS, *[NATIONAL_CODE] * len(_LANDED))
 
 
 def submission_coverage() -> pl.DataFrame:
