@@ -15,7 +15,7 @@ from reports_app.components import (
     show_table,
     text_alternative,
 )
-from reports_app.data import QUARTER_SQL, area_counts, forces, metric_columns
+from reports_app.data import QUARTER_SQL, area_counts, forces, metric, metric_columns
 from reports_app.format import stacked
 
 
@@ -72,7 +72,7 @@ def main() -> None:
             trend.select("period", "applications_per_100_crimes"),
             x="period",
             y="applications_per_100_crimes",
-            title=charts.titled("SPO applications per 100 stalking crimes", area),
+            title=charts.titled(metric("spo_application_rate")["metric_label"], area),
             x_title="Financial quarter",
             y_title="Applications per 100 crimes",
             y_format=".1f",
