@@ -70,6 +70,14 @@ def generate(
 
 
 def run_pipeline(data_dir: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """The whole pipeline on a data dir. Only a test marked slow may run it (fixtures
+    included), so that `make test-fast` stays fast: any other test fails here, by name."""
+    if not_slow := os.environ.get(NOT_SLOW_TEST):
+        pytest.fail(
+            f"{not_slow} runs the whole pipeline but is not marked slow: add "
+            "@pytest.mark.slow (make test-fast leaves it out)",
+            pytrace=False,
+        )
     result = subprocess.run(
         [sys.executable, "-m", "orchestration.run_pipeline"],
         env=pipeline_env(data_dir),
@@ -103,6 +111,18 @@ def fixed_key(monkeypatch):
 # Fixtures that run the whole pipeline: a test that uses one is slow (left out of `make
 # test-fast`) whether or not it says so.
 PIPELINE_FIXTURES = {"demo_pipeline"}
+# The test being set up or run when it is not marked slow, for run_pipeline's check. In the
+# environment, not a module global: test files import this module under another name than
+# the one pytest loads it by.
+NOT_SLOW_TEST = "STALKING_TEST_NOT_SLOW"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("slow"):
+        os.environ.pop(NOT_SLOW_TEST, None)
+    else:
+        os.environ[NOT_SLOW_TEST] = item.nodeid
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
