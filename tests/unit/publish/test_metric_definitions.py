@@ -8,14 +8,13 @@ found ("per 1,000 population" beside "per 1,000 residents")."""
 
 from __future__ import annotations
 
-import ast
 import csv
 import re
 from pathlib import Path
 
 from ingest.settings import PROJECT_ROOT, SEEDS_DIR
+from tests.unit.publish.code_literals import literals, scanned_files
 
-SCANNED = ["reports_app", "publish/exports"]
 METRICS = list(csv.DictReader((SEEDS_DIR / "ref_metrics.csv").open(encoding="utf-8")))
 RATE_BASE = re.compile(r"\bper (1,000|100,000)\b(?! residents)")
 # Literals that spell a metric's label but are not that metric, each with its reason. The
@@ -35,30 +34,7 @@ def metric_literals(path: Path) -> list[tuple[int, str]]:
     """String constants (docstrings excepted) that spell a metric label or another rate base;
     in a template, its lines that do."""
     label = _label_pattern()
-
-    def defines(text: str) -> bool:
-        return bool(label.match(text) or RATE_BASE.search(text))
-
-    if path.suffix != ".py":
-        lines = path.read_text(encoding="utf-8").splitlines()
-        return [(n, line.strip()) for n, line in enumerate(lines, 1) if defines(line.strip())]
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        (node.lineno, node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and id(node) not in docstrings
-        and defines(node.value)
-    ]
+    return literals(path, lambda text: label.match(text) or RATE_BASE.search(text))
 
 
 def test_the_scan_finds_a_metric_label_and_another_rate_base(tmp_path):
@@ -80,12 +56,7 @@ def test_the_scan_finds_a_metric_label_and_another_rate_base(tmp_path):
 
 
 def test_no_module_of_the_app_or_the_exports_defines_a_metric():
-    files = [
-        p
-        for folder in SCANNED
-        for p in sorted((PROJECT_ROOT / folder).rglob("*"))
-        if p.suffix in (".py", ".j2") and "__pycache__" not in p.parts
-    ]
+    files = scanned_files()
     assert any(p.name == "spreadsheet.py" for p in files)
     assert any(p.name == "report.html.j2" for p in files)
     found = {
