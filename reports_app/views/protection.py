@@ -18,6 +18,9 @@ from reports_app.components import (
 from reports_app.data import QUARTER_SQL, area_counts, forces, metric, metric_columns
 from reports_app.format import stacked
 
+# Every chart on this page is a line over financial quarters.
+BY_QUARTER = {"x": "period", "x_title": "Financial quarter"}
+
 
 def main() -> None:
     st.title("Protection")
@@ -60,20 +63,18 @@ def main() -> None:
     charts.show_side_by_side(
         charts.line_chart(
             long,
-            x="period",
             y="count",
+            **BY_QUARTER,
             colour="measure",
             colour_title="SPOs",
             title=charts.titled("SPO applications, grants and breaches", area),
-            x_title="Financial quarter",
             y_title="Count",
         ),
         charts.line_chart(
             trend.select("period", "applications_per_100_crimes"),
-            x="period",
             y="applications_per_100_crimes",
+            **BY_QUARTER,
             title=charts.titled(metric("spo_application_rate")["metric_label"], area),
-            x_title="Financial quarter",
             y_title="Applications per 100 crimes",
             y_format=".1f",
         ),
@@ -128,12 +129,11 @@ def main() -> None:
     charts.show(
         charts.line_chart(
             shares,
-            x="period",
             y="pct",
+            **BY_QUARTER,
             colour="measure",
             colour_title="Measure",
             title=charts.titled("Screening and risk assessment of stalking crimes", area),
-            x_title="Financial quarter",
             y_title="Per cent",
             y_format=".1f",
             height=300,
