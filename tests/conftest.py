@@ -8,6 +8,7 @@ xdist worker (`xdist_group("demo_pipeline")`) so the run happens once.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -100,6 +101,47 @@ def demo_pipeline(tmp_path_factory) -> DataPaths:
     generate(data_dir)
     run_pipeline(data_dir)
     return DataPaths(data_dir)
+
+
+# What the tests read from the Dagster definitions, loaded once in a fresh interpreter (as
+# the UI and the jobs load them): every asset's parents and children, the check count, the
+# jobs, sensors and schedules.
+DAGSTER_FACTS = """
+import json
+from orchestration.definitions import defs
+repo = defs.get_repository_def()
+graph = repo.asset_graph
+path = lambda key: "/".join(key.path)
+print(json.dumps({
+    "assets": {
+        path(k): {
+            "parents": sorted(map(path, graph.get(k).parent_keys)),
+            "children": sorted(map(path, graph.get(k).child_keys)),
+        }
+        for k in graph.get_all_asset_keys()
+    },
+    "checks": len(list(graph.asset_check_keys)),
+    "jobs": [j.name for j in repo.get_all_jobs()],
+    "sensors": [s.name for s in repo.sensor_defs],
+    "schedules": [s.name for s in repo.schedule_defs],
+}))
+"""
+
+
+@pytest.fixture(scope="session")
+def dagster_facts(tmp_path_factory) -> dict:
+    """The definitions' asset graph and automation as data. Tests using it share the
+    xdist group "dagster_definitions", so the (slow) load happens once."""
+    data_dir = tmp_path_factory.mktemp("definitions") / "data"
+    result = subprocess.run(
+        [sys.executable, "-c", DAGSTER_FACTS],
+        capture_output=True,
+        text=True,
+        env=pipeline_env(data_dir),
+        cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ from statsmodels.stats.proportion import proportion_confint
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
+# One worker runs this module, so the results fixture (one dbt compile) is built once.
+pytestmark = pytest.mark.xdist_group("statistics_macros")
 
 LEVELS = {"95": 0.05, "998": 0.002}  # column suffix -> alpha
 LEVEL_LITERAL = {"95": "95", "998": "99.8"}
