@@ -473,7 +473,9 @@ def dbt_compile_inline(sql: str, data_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(scope="module")
+# Session scope: a worker may run other modules between this module's tests, which would
+# tear a module fixture down and compile again.
+@pytest.fixture(scope="session")
 def results(tmp_path_factory) -> dict[str, pd.DataFrame]:
     data_dir = tmp_path_factory.mktemp("stalking_data")
     completed = dbt_compile_inline(inline_query(), data_dir)
