@@ -19,65 +19,39 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 SOURCES = NAMES  # the registry in ingest.sources is the one list
 
 
+class _Under:
+    """A read-only path under the data directory: one line per place, not one property each."""
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+
+    def __get__(self, paths: DataPaths | None, owner: type | None = None) -> Path:
+        if paths is None:
+            return self  # the class attribute itself (introspection, docs)
+        return paths.root.joinpath(*self.parts)
+
+
 @dataclass(frozen=True)
 class DataPaths:
     root: Path
 
-    @property
-    def landing(self) -> Path:
-        return self.root / "landing"
-
-    @property
-    def archive(self) -> Path:
-        return self.root / "archive"
-
-    @property
-    def quarantine(self) -> Path:
-        return self.root / "quarantine"
-
-    @property
-    def raw(self) -> Path:
-        return self.root / "raw"
-
-    @property
-    def ledger(self) -> Path:
-        return self.root / "ledger"
-
-    @property
-    def warehouse_db(self) -> Path:
-        return self.root / "warehouse" / "stalking.duckdb"
-
-    @property
-    def public_db(self) -> Path:
-        """The latest public release: published, reference and release schemas only."""
-        return self.root / "serving" / "public.duckdb"
-
-    @property
-    def restricted_db(self) -> Path:
-        """Exact counts (marts) and meta (ledger, quarantine): owner-only, never public."""
-        return self.root / "serving" / "restricted.duckdb"
-
-    @property
-    def releases(self) -> Path:
-        """One folder per immutable release: releases/<release_id>/."""
-        return self.root / "releases"
-
-    @property
-    def exports(self) -> Path:
-        return self.root / "exports"
-
-    @property
-    def truth(self) -> Path:
-        """Synthetic generator's planted truth: outside landing/, never ingested."""
-        return self.root / "synthetic_truth"
-
-    @property
-    def dagster_home(self) -> Path:
-        return self.root / "dagster_home"
-
-    @property
-    def key_file(self) -> Path:
-        return self.root / "secrets" / "pseudonymisation.key"
+    landing = _Under("landing")
+    archive = _Under("archive")
+    quarantine = _Under("quarantine")
+    raw = _Under("raw")
+    ledger = _Under("ledger")
+    warehouse_db = _Under("warehouse", "stalking.duckdb")
+    # The latest public release: published, reference and release schemas only.
+    public_db = _Under("serving", "public.duckdb")
+    # Exact counts (marts) and meta (ledger, quarantine): owner-only, never public.
+    restricted_db = _Under("serving", "restricted.duckdb")
+    # One folder per immutable release: releases/<release_id>/.
+    releases = _Under("releases")
+    exports = _Under("exports")
+    # The synthetic generator's planted truth: outside landing/, never ingested.
+    truth = _Under("synthetic_truth")
+    dagster_home = _Under("dagster_home")
+    key_file = _Under("secrets", "pseudonymisation.key")
 
     def ensure(self) -> DataPaths:
         for path in (

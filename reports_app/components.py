@@ -15,6 +15,7 @@ from reports_app.data import (
     REVISED,
     SUPPRESSED,
     download_name,
+    exports_dir,
     financial_years,
     force_names,
     is_public,
@@ -259,6 +260,17 @@ def choose_period(by_type: dict[str, list[str]], *, label: str = "Period", conta
             default=default_period(options),
             format_func=period_label_fn(),
         )
+
+
+def choose_area_and_period() -> tuple[str, str, str]:
+    """The topic pages' controls: an area (England and Wales or a force) beside a financial
+    year or quarter. Returns the force code, the period and the area's name."""
+    controls = st.columns([3, 4])
+    with controls[0]:
+        force_code = choose_force("Area", national=True)
+    with controls[1]:
+        period = choose_period(standard_periods(), container=st.container())
+    return force_code, period, area_name(force_code)
 
 
 def default_period(options: Sequence[str]) -> str | None:
@@ -549,6 +561,16 @@ def download(
         on_click="ignore",
         **extra,
     )
+
+
+def download_export(file_name: str, label: str, *, mime: str, key: str, what: str) -> None:
+    """A file the pipeline exported beside this snapshot, or a caption saying it is not there
+    yet (``what`` names it in that caption)."""
+    path = exports_dir() / file_name
+    if path.is_file():
+        download(label, path.read_bytes(), path.name, mime=mime, key=key)
+    else:
+        st.caption(f"{what} (exports/{file_name}) is not in this snapshot's exports yet.")
 
 
 def caveat(text: str) -> None:

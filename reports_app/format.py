@@ -121,6 +121,19 @@ def with_period_dates(frame: pl.DataFrame, column: str, *, complete: bool = True
     ).sort(f"{column}_start")
 
 
+def stacked(
+    frame: pl.DataFrame, index: str | list[str], labels: dict[str, str], *, name: str, value: str
+) -> pl.DataFrame:
+    """The columns named in ``labels`` stacked into one ``value`` column beside ``index``, each
+    row's ``name`` the column's label: the long form for a line per measure."""
+    index = [index] if isinstance(index, str) else index
+    return (
+        frame.select(*index, *labels)
+        .unpivot(index=index, variable_name=name, value_name=value)
+        .with_columns(pl.col(name).replace(labels))
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Numbers
 

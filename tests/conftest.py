@@ -8,6 +8,7 @@ xdist worker (`xdist_group("demo_pipeline")`) so the run happens once.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -70,6 +71,14 @@ def generate(
 
 
 def run_pipeline(data_dir: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """The whole pipeline on a data dir. Only a test marked slow may run it (fixtures
+    included), so that `make test-fast` stays fast: any other test fails here, by name."""
+    if not_slow := os.environ.get(NOT_SLOW_TEST):
+        pytest.fail(
+            f"{not_slow} runs the whole pipeline but is not marked slow: add "
+            "@pytest.mark.slow (make test-fast leaves it out)",
+            pytrace=False,
+        )
     result = subprocess.run(
         [sys.executable, "-m", "orchestration.run_pipeline"],
         env=pipeline_env(data_dir),
@@ -94,6 +103,47 @@ def demo_pipeline(tmp_path_factory) -> DataPaths:
     return DataPaths(data_dir)
 
 
+# What the tests read from the Dagster definitions, loaded once in a fresh interpreter (as
+# the UI and the jobs load them): every asset's parents and children, the check count, the
+# jobs, sensors and schedules.
+DAGSTER_FACTS = """
+import json
+from orchestration.definitions import defs
+repo = defs.get_repository_def()
+graph = repo.asset_graph
+path = lambda key: "/".join(key.path)
+print(json.dumps({
+    "assets": {
+        path(k): {
+            "parents": sorted(map(path, graph.get(k).parent_keys)),
+            "children": sorted(map(path, graph.get(k).child_keys)),
+        }
+        for k in graph.get_all_asset_keys()
+    },
+    "checks": len(list(graph.asset_check_keys)),
+    "jobs": [j.name for j in repo.get_all_jobs()],
+    "sensors": [s.name for s in repo.sensor_defs],
+    "schedules": [s.name for s in repo.schedule_defs],
+}))
+"""
+
+
+@pytest.fixture(scope="session")
+def dagster_facts(tmp_path_factory) -> dict:
+    """The definitions' asset graph and automation as data. Tests using it share the
+    xdist group "dagster_definitions", so the (slow) load happens once."""
+    data_dir = tmp_path_factory.mktemp("definitions") / "data"
+    result = subprocess.run(
+        [sys.executable, "-c", DAGSTER_FACTS],
+        capture_output=True,
+        text=True,
+        env=pipeline_env(data_dir),
+        cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture
 def fixed_key(monkeypatch):
     monkeypatch.setenv("STALKING_PSEUDONYMISATION_KEY", TEST_KEY)
@@ -103,6 +153,18 @@ def fixed_key(monkeypatch):
 # Fixtures that run the whole pipeline: a test that uses one is slow (left out of `make
 # test-fast`) whether or not it says so.
 PIPELINE_FIXTURES = {"demo_pipeline"}
+# The test being set up or run when it is not marked slow, for run_pipeline's check. In the
+# environment, not a module global: test files import this module under another name than
+# the one pytest loads it by.
+NOT_SLOW_TEST = "STALKING_TEST_NOT_SLOW"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("slow"):
+        os.environ.pop(NOT_SLOW_TEST, None)
+    else:
+        os.environ[NOT_SLOW_TEST] = item.nodeid
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups

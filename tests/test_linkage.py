@@ -18,7 +18,9 @@ from tests.conftest import TEST_KEY, generate
 SCALE = 0.01  # about 12,000 crimes, 300 planted courses: enough to tell 0.9 from 0.5
 
 
-@pytest.fixture(scope="module")
+# Session scope and one xdist group: the measurement is built once, however the worker
+# interleaves modules.
+@pytest.fixture(scope="session")
 def measured(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("linkage") / "data"
     generate(data_dir, scale=SCALE)
@@ -38,12 +40,14 @@ def measured(tmp_path_factory):
     return {"data_dir": data_dir, "truth": truth, "ours": ours, "exact": exact, "crimes": crimes}
 
 
+@pytest.mark.xdist_group("linkage_measured")
 def test_the_truth_hides_most_courses_from_the_exact_rule(measured):
     exact = ev.scores(measured["exact"], measured["truth"])["all"]
     assert exact.planted >= 150
     assert exact.recall < 0.7, "the planted noise must defeat exact references"
 
 
+@pytest.mark.xdist_group("linkage_measured")
 def test_probabilistic_linkage_reaches_090_precision_and_recall(measured):
     ours = ev.scores(measured["ours"], measured["truth"])
     exact = ev.scores(measured["exact"], measured["truth"])
@@ -63,6 +67,7 @@ def test_probabilistic_linkage_reaches_090_precision_and_recall(measured):
         assert ours[noise].precision >= 0.90, noise
 
 
+@pytest.mark.xdist_group("linkage_measured")
 def test_gap_pairs_never_and_most_name_decoys_do_not_become_courses(measured):
     """Same-name decoys (same victim name, sex and birth year, same suspect name, different
     dates of birth) are the hard case. At this small scale the prior is about 100 times that of
@@ -75,6 +80,7 @@ def test_gap_pairs_never_and_most_name_decoys_do_not_become_courses(measured):
     assert false["name_decoy"] < 0.5 * decoy_pairs
 
 
+@pytest.mark.xdist_group("linkage_measured")
 def test_a_cross_force_course_is_counted_once_with_a_force_that_recorded_it(measured):
     ours = measured["ours"]
     crossing = ours.filter(pl.col("forces").list.len() > 1)
@@ -83,6 +89,7 @@ def test_a_cross_force_course_is_counted_once_with_a_force_that_recorded_it(meas
     assert crossing.select(pl.col("forces").list.contains(pl.col("force_code")).all()).item()
 
 
+@pytest.mark.xdist_group("linkage_measured")
 def test_the_figures_block_is_rewritten_in_place(measured, tmp_path):
     doc = tmp_path / "LINKAGE.md"
     doc.write_text(f"intro\n{ev.FIGURES_BEGIN}\nold\n{ev.FIGURES_END}\noutro\n")
@@ -133,28 +140,8 @@ def test_pipeline_writes_one_pair_per_linkable_current_crime(demo_pipeline):
     assert set(review["crime_key_l"].to_list()) | set(review["crime_key_r"].to_list()) <= keys
 
 
-def test_the_linkage_asset_runs_after_ingest_and_before_dbt():
-    import subprocess
-    import sys
-
-    from tests.conftest import PROJECT_ROOT, pipeline_env
-
-    code = (
-        "from orchestration.definitions import defs\n"
-        "graph = defs.get_repository_def().asset_graph\n"
-        "import dagster as dg\n"
-        "node = graph.get(dg.AssetKey(['linkage', 'crime_pairs']))\n"
-        "print(sorted('/'.join(k.path) for k in node.parent_keys))\n"
-        "print(sorted('/'.join(k.path) for k in node.child_keys))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=pipeline_env(PROJECT_ROOT / "data"),
-        cwd=PROJECT_ROOT,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    parents, children = result.stdout.strip().splitlines()[-2:]
-    assert "raw/force_crimes" in parents
-    assert "stg_linkage__crime_pairs" in children
+@pytest.mark.xdist_group("dagster_definitions")
+def test_the_linkage_asset_runs_after_ingest_and_before_dbt(dagster_facts):
+    node = dagster_facts["assets"]["linkage/crime_pairs"]
+    assert "raw/force_crimes" in node["parents"]
+    assert "staging/stg_linkage__crime_pairs" in node["children"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import duckdb
 import polars as pl
@@ -69,6 +68,8 @@ def public(paths: DataPaths) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(paths.public_db), read_only=True)
 
 
+# The foreign extract's run is the whole pipeline: its users are slow and share one worker
+# (xdist_group), so the run happens once.
 @pytest.fixture(scope="module")
 def foreign_run(tmp_path_factory) -> DataPaths:
     data_dir = tmp_path_factory.mktemp("foreign") / "data"
@@ -80,6 +81,8 @@ def foreign_run(tmp_path_factory) -> DataPaths:
     return DataPaths(data_dir)
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("foreign_run")
 def test_foreign_extract_is_counted_exactly(foreign_run):
     _, expected = foreign_extract()
     with serving(foreign_run) as con:
@@ -91,6 +94,8 @@ def test_foreign_extract_is_counted_exactly(foreign_run):
     assert got.sort(keys).to_dicts() == expected.sort(keys).to_dicts()
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("foreign_run")
 def test_dim_force_has_the_43_territorial_forces_with_reference_populations(foreign_run):
     reference = pl.read_csv(SEEDS_DIR / "ref_forces.csv", infer_schema=False).filter(
         pl.col("is_territorial") == "true"
@@ -106,6 +111,8 @@ def test_dim_force_has_the_43_territorial_forces_with_reference_populations(fore
     assert dict(forces.iter_rows()) == expected
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("foreign_run")
 def test_foreign_run_leaves_no_identifier_behind(foreign_run):
     text, _ = foreign_extract()
     frame = pl.read_csv(text.encode(), infer_schema=False)
@@ -259,37 +266,23 @@ def test_every_source_lands_in_its_marts(demo_pipeline):
     assert shipped <= profiles, shipped - profiles
 
 
-def test_definitions_load_with_assets_checks_sensor_schedule():
-    code = (
-        "from orchestration.definitions import defs\n"
-        "repo = defs.get_repository_def()\n"
-        "keys = {'/'.join(k.path) for k in repo.asset_graph.get_all_asset_keys()}\n"
-        "print(sorted(keys))\n"
-        "print(len(list(repo.asset_graph.asset_check_keys)))\n"
-        "print(repo.get_job('full_pipeline').name)\n"
-        "print([s.name for s in repo.sensor_defs], [s.name for s in repo.schedule_defs])\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=pipeline_env(PROJECT_ROOT / "data"),
-        cwd=PROJECT_ROOT,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    keys, checks, job, automation = result.stdout.strip().splitlines()[-4:]
+@pytest.mark.xdist_group("dagster_definitions")
+def test_definitions_load_with_assets_checks_sensor_schedule(dagster_facts):
+    keys = set(dagster_facts["assets"])
     for key in (
         "raw/force_crimes",
         "raw/ons_pfa_tables",
         "serving/snapshot",
         "ingest/ledger",
-        "force_comparisons",
-        "fct_recorded_crime_quarterly",
+        "marts/force_comparisons",
+        "marts/fct_recorded_crime_quarterly",
+        "published/force_comparisons",
     ):
         assert key in keys
-    assert int(checks) >= 8
-    assert job == "full_pipeline"
-    assert "landing_sensor" in automation and "quarterly_publication" in automation
+    assert dagster_facts["checks"] >= 8
+    assert "full_pipeline" in dagster_facts["jobs"]
+    assert "landing_sensor" in dagster_facts["sensors"]
+    assert "quarterly_publication" in dagster_facts["schedules"]
 
 
 def test_workspace_yaml_loads_the_code_location(tmp_path):
@@ -306,6 +299,7 @@ def test_workspace_yaml_loads_the_code_location(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
 
 
+@pytest.mark.slow
 def test_resubmission_replaces_the_period_and_is_flagged(tmp_path):
     data_dir = tmp_path / "data"
     landing = data_dir / "landing" / "force_crimes"
@@ -333,6 +327,8 @@ def test_resubmission_replaces_the_period_and_is_flagged(tmp_path):
     assert statuses == {"kent_q1_v1.csv": "superseded", "kent_q1_v2.csv": "accepted"}
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("foreign_run")
 def test_same_file_twice_changes_nothing(foreign_run):
     before = sorted(p.name for p in foreign_run.ledger.glob("*.parquet"))
     text, _ = foreign_extract()
@@ -347,3 +343,10 @@ def test_same_file_twice_changes_nothing(foreign_run):
         True,
     )
     test_foreign_extract_is_counted_exactly(foreign_run)
+
+
+def test_a_test_not_marked_slow_may_not_run_the_pipeline(tmp_path):
+    # make test-fast stays fast: the harness refuses, by the test's name, before any run.
+    with pytest.raises(pytest.fail.Exception, match="is not marked slow"):
+        run_pipeline(tmp_path / "data")
+    assert not (tmp_path / "data").exists()

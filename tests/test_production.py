@@ -27,7 +27,7 @@ from ingest.runner import empty_raw
 from ingest.settings import DataPaths
 from tests.conftest import PROJECT_ROOT, generate, pipeline_env, run_pipeline
 
-pytestmark = pytest.mark.xdist_group("production")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("production")]  # whole pipeline runs
 LATER_QUARTERS = ("2026-27_Q1", "2026-27_Q2")
 
 

@@ -40,6 +40,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# Two runs of the whole pipeline: its users are slow and share one worker, so it runs once.
 @pytest.fixture(scope="module")
 def two_releases(tmp_path_factory) -> dict:
     data_dir = tmp_path_factory.mktemp("releases") / "data"
@@ -72,6 +73,8 @@ def published_cells(db: Path, grains: dict[str, list[str]]) -> dict[tuple, tuple
     return cells
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("two_releases")
 def test_two_runs_give_two_releases_and_the_first_is_unchanged(two_releases):
     paths = two_releases["paths"]
     assert two_releases["first"] == "2025-26-Q1-r1"
@@ -93,6 +96,8 @@ def test_two_runs_give_two_releases_and_the_first_is_unchanged(two_releases):
     assert two_releases["second"] in info["citation"]
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("two_releases")
 def test_second_release_lists_exactly_the_changed_cells_marked_r(two_releases):
     paths = two_releases["paths"]
     grains = revisions.table_grains(MANIFEST)
@@ -134,6 +139,8 @@ def test_second_release_lists_exactly_the_changed_cells_marked_r(two_releases):
     assert not [c for c, m in markers.items() if "[r]" in m and c not in revised]
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("two_releases")
 def test_a_run_with_nothing_new_publishes_no_release(two_releases):
     paths = two_releases["paths"]
     before = digest(paths.public_db.resolve())
@@ -142,6 +149,8 @@ def test_a_run_with_nothing_new_publishes_no_release(two_releases):
     assert digest(paths.public_db.resolve()) == before
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("two_releases")
 def test_public_file_holds_only_public_schemas_and_opens_in_duckdb_1x(two_releases):
     paths = two_releases["paths"]
     with duckdb.connect(str(paths.public_db), read_only=True) as con:
@@ -167,6 +176,8 @@ def test_public_file_holds_only_public_schemas_and_opens_in_duckdb_1x(two_releas
     assert two_releases["second"] in result.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("two_releases")
 def test_restricted_file_is_owner_only_with_marts_and_meta(two_releases):
     paths = two_releases["paths"]
     mode = stat.S_IMODE(paths.restricted_db.stat().st_mode)
@@ -186,6 +197,8 @@ def test_restricted_file_is_owner_only_with_marts_and_meta(two_releases):
     ]
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("two_releases")
 def test_the_public_view_cannot_open_the_restricted_file(two_releases, monkeypatch):
     from reports_app import data
 

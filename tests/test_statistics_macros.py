@@ -24,6 +24,8 @@ from statsmodels.stats.proportion import proportion_confint
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
+# One worker runs this module, so the results fixture (one dbt compile) is built once.
+pytestmark = pytest.mark.xdist_group("statistics_macros")
 
 LEVELS = {"95": 0.05, "998": 0.002}  # column suffix -> alpha
 LEVEL_LITERAL = {"95": "95", "998": "99.8"}
@@ -471,7 +473,9 @@ def dbt_compile_inline(sql: str, data_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(scope="module")
+# Session scope: a worker may run other modules between this module's tests, which would
+# tear a module fixture down and compile again.
+@pytest.fixture(scope="session")
 def results(tmp_path_factory) -> dict[str, pd.DataFrame]:
     data_dir = tmp_path_factory.mktemp("stalking_data")
     completed = dbt_compile_inline(inline_query(), data_dir)

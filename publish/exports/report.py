@@ -284,7 +284,7 @@ def render_report(demand: Demand, release: ReleaseInfo, publisher: Publisher) ->
     population = Figure(demand.population[TOTAL_CODE])
     headlines = [
         (f"Helpline contacts, {period}", contacts12.count()),
-        ("Contacts per 100,000 people (12 months)", ratio(contacts12, population, 1e5).rate()),
+        ("Contacts per 100,000 residents (12 months)", ratio(contacts12, population, 1e5).rate()),
         ("Change on the previous 12 months", signed_percent(change)),
         ("Contacts answered (12 months)", ratio(answered12, contacts12).rate(1, True)),
         ("Contacts not answered (12 months)", window(national, latest12, "unanswered").count()),
@@ -386,7 +386,7 @@ def render_report(demand: Demand, release: ReleaseInfo, publisher: Publisher) ->
         ),
         "regions": bar_chart(
             "regions",
-            f"Helpline contacts per 100,000 people by region, {period}",
+            f"Helpline contacts per 100,000 residents by region, {period}",
             "Bar chart of helpline contacts per 100,000 residents in each region of England "
             "and in Wales over the latest 12 months. Regions whose figure is not shown have no "
             "bar. The figures are in the table beside it.",

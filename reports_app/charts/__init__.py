@@ -22,7 +22,7 @@ from reports_app.components import (
     funnel_labels,
 )
 from reports_app.data import data_dir, is_public
-from reports_app.format import all_periods, period_kind, with_period_dates
+from reports_app.format import all_periods, period_kind, stacked, with_period_dates
 
 HEX_LAYOUT = Path(__file__).resolve().parent.parent / "hex_layout.csv"
 BOUNDARY_ENV = "STALKING_PFA_GEOJSON"
@@ -40,6 +40,13 @@ def show(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
     else:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
         st.vega_lite_chart(spec=marked(chart.to_dict(validate=False)), width="content")
+
+
+def show_side_by_side(*shown: alt.TopLevelMixin) -> None:
+    """Charts in equal columns across the page, each stretched to its column."""
+    for column, chart in zip(st.columns(len(shown)), shown, strict=True):
+        with column:
+            show(chart)
 
 
 def marked(spec: dict) -> dict:
@@ -255,14 +262,13 @@ def interval_trend(
     band = base.mark_area(opacity=0.25, color=OKABE_ITO["blue"]).encode(
         y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format=y_format)), y2="high:Q"
     )
-    long = (
-        frame.select("period", "period_start", "value", "national")
-        .unpivot(index=["period", "period_start"], variable_name="series", value_name="shown")
-        .with_columns(
-            pl.col("series").replace({"value": force_label, "national": "England and Wales"})
-        )
-        .sort("period_start")
-    )
+    long = stacked(
+        frame,
+        ["period", "period_start"],
+        {"value": force_label, "national": "England and Wales"},
+        name="series",
+        value="shown",
+    ).sort("period_start")
     lines = (
         alt.Chart(long)
         .mark_line(point=True)

@@ -62,6 +62,7 @@ def main() -> None:
         if national["possible_unrecognised"] is not None and national["courses_of_conduct"]
         else None
     )
+    m = metric("possible_unrecognised_share")
     cols = st.columns(3)
     cols[0].metric(
         "Courses of conduct",
@@ -74,7 +75,7 @@ def main() -> None:
     cols[2].metric(
         "Possible unrecognised stalking",
         fmt_count(national["possible_unrecognised"], national["possible_unrecognised_marker"]),
-        help="Courses of conduct with no stalking crime recorded.",
+        help=f"{m['metric_label']}.",
     )
     st.caption(
         f"England and Wales, {year}: "
@@ -86,7 +87,6 @@ def main() -> None:
     )
 
     st.subheader(f"Share of courses of conduct with no stalking crime recorded, {year}")
-    m = metric("possible_unrecognised_share")
     rows = comparisons("possible_unrecognised_share", year)
     selected = rows.filter(pl.col("force_code") == force_code)
     peers = set()
@@ -114,7 +114,7 @@ def main() -> None:
                 ranked.select("force_name", "shown", "low", "high", "role", "marker"),
                 title=f"Possible unrecognised stalking by force, {year}, with 95% intervals "
                 "(dashed line: England and Wales)",
-                x_title="Courses of conduct with no stalking crime recorded (%)",
+                x_title=f"{m['metric_label']} (%)",
                 x_format=".0f",
                 national=national_value * 100 if national_value is not None else None,
             )

@@ -7,15 +7,12 @@ import streamlit as st
 
 from reports_app import charts
 from reports_app.components import (
-    area_name,
     caveat,
-    choose_force,
-    choose_period,
+    choose_area_and_period,
     fmt_count,
     fmt_pct,
     ratio_pct,
     show_table,
-    standard_periods,
     text_alternative,
 )
 from reports_app.data import NATIONAL_CODE, area_counts, forces, metric_columns, period_where
@@ -29,12 +26,7 @@ def main() -> None:
         "1997 s2A and s4A)."
     )
 
-    controls = st.columns([3, 4])
-    with controls[0]:
-        force_code = choose_force("Area", national=True)
-    with controls[1]:
-        period = choose_period(standard_periods(), container=st.container())
-    area = area_name(force_code)
+    force_code, period, area = choose_area_and_period()
     where, params = period_where(period)
 
     GROUP_LABELS = {

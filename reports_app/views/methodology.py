@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from reports_app import queries
-from reports_app.components import download, show_table, slug
+from reports_app.components import download, download_export, show_table, slug
 from reports_app.data import (
-    exports_dir,
     is_public,
     metrics,
     stats_schema,
@@ -112,20 +111,13 @@ will change as outcomes are assigned and late returns arrive.
                 width="stretch",
             )
 
-    workbook = exports_dir() / "stalking_statistics.xlsx"
-    if workbook.is_file():
-        download(
-            "Download the accessible spreadsheet (stalking_statistics.xlsx, disclosure controlled)",
-            workbook.read_bytes(),
-            workbook.name,
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="download_workbook",
-        )
-    else:
-        st.caption(
-            "The spreadsheet (exports/stalking_statistics.xlsx) is not in this snapshot's exports "
-            "yet."
-        )
+    download_export(
+        "stalking_statistics.xlsx",
+        "Download the accessible spreadsheet (stalking_statistics.xlsx, disclosure controlled)",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_workbook",
+        what="The spreadsheet",
+    )
 
 
 if __name__ == "__main__":

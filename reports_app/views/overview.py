@@ -11,6 +11,7 @@ from reports_app.components import caveat, fmt_count, show_table, text_alternati
 from reports_app.data import (
     MONTH_QUARTER_SQL,
     QUARTER_SQL,
+    metric,
     sum_counts,
 )
 
@@ -154,7 +155,7 @@ def main() -> None:
         ("stalking_crimes", "Stalking crimes (8Q) recorded", "Crimes", ",.0f"),
         (
             "charge_rate_pct",
-            "Stalking crimes charged or summonsed (%)",
+            f"{metric('charge_rate')['metric_label']} (%)",
             "Per cent of outcomes",
             ".1f",
         ),

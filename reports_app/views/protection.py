@@ -8,17 +8,18 @@ import streamlit as st
 
 from reports_app import charts
 from reports_app.components import (
-    area_name,
     caveat,
-    choose_force,
-    choose_period,
+    choose_area_and_period,
     fmt_count,
     ratio_pct,
     show_table,
-    standard_periods,
     text_alternative,
 )
-from reports_app.data import QUARTER_SQL, area_counts, forces, metric_columns
+from reports_app.data import QUARTER_SQL, area_counts, forces, metric, metric_columns
+from reports_app.format import stacked
+
+# Every chart on this page is a line over financial quarters.
+BY_QUARTER = {"x": "period", "x_title": "Financial quarter"}
 
 
 def main() -> None:
@@ -29,12 +30,7 @@ def main() -> None:
         "cases to a Multi-Agency Stalking Intervention Programme (MASIP)."
     )
 
-    controls = st.columns([3, 4])
-    with controls[0]:
-        force_code = choose_force("Area", national=True)
-    with controls[1]:
-        period = choose_period(standard_periods(), container=st.container())
-    area = area_name(force_code)
+    force_code, period, area = choose_area_and_period()
 
     SPO = ["applications", "granted", "refused", "withdrawn", "pending", "breaches"]
     RESPONSE = ["stalking_crimes", "screened", "risk_assessed", "high_risk", "masip_referred"]
@@ -57,42 +53,32 @@ def main() -> None:
         ratio_pct(pl.col("high_risk"), pl.col("risk_assessed")).alias("high_risk_pct"),
         ratio_pct(pl.col("masip_referred"), pl.col("stalking_crimes")).alias("masip_referred_pct"),
     )
-    long = (
-        trend.select("period", "applications", "granted", "breaches")
-        .unpivot(index="period", variable_name="measure", value_name="count")
-        .with_columns(
-            pl.col("measure").replace(
-                {"applications": "Applications", "granted": "Granted", "breaches": "Breaches"}
-            )
-        )
+    long = stacked(
+        trend,
+        "period",
+        {"applications": "Applications", "granted": "Granted", "breaches": "Breaches"},
+        name="measure",
+        value="count",
     )
-    left, right = st.columns(2)
-    with left:
-        charts.show(
-            charts.line_chart(
-                long,
-                x="period",
-                y="count",
-                colour="measure",
-                colour_title="SPOs",
-                title=charts.titled("SPO applications, grants and breaches", area),
-                x_title="Financial quarter",
-                y_title="Count",
-            )
-        )
-    with right:
-        per100 = trend.select("period", "applications_per_100_crimes")
-        charts.show(
-            charts.line_chart(
-                per100,
-                x="period",
-                y="applications_per_100_crimes",
-                title=charts.titled("SPO applications per 100 stalking crimes", area),
-                x_title="Financial quarter",
-                y_title="Applications per 100 crimes",
-                y_format=".1f",
-            )
-        )
+    charts.show_side_by_side(
+        charts.line_chart(
+            long,
+            y="count",
+            **BY_QUARTER,
+            colour="measure",
+            colour_title="SPOs",
+            title=charts.titled("SPO applications, grants and breaches", area),
+            y_title="Count",
+        ),
+        charts.line_chart(
+            trend.select("period", "applications_per_100_crimes"),
+            y="applications_per_100_crimes",
+            **BY_QUARTER,
+            title=charts.titled(metric("spo_application_rate")["metric_label"], area),
+            y_title="Applications per 100 crimes",
+            y_format=".1f",
+        ),
+    )
     text_alternative(
         "; ".join(
             f"{r['period']}: {fmt_count(r['applications'], r['applications_marker'])} "
@@ -128,31 +114,26 @@ def main() -> None:
 
     # --- Screening and risk -----------------------------------------------------------------------
     st.subheader(f"Screening, risk assessment and MASIP referral: {area}")
-    shares = (
-        trend.select(
-            "period", "screened_pct", "risk_assessed_pct", "high_risk_pct", "masip_referred_pct"
-        )
-        .unpivot(index="period", variable_name="measure", value_name="pct")
-        .with_columns(
-            pl.col("measure").replace(
-                {
-                    "screened_pct": "Screening tool completed (% of crimes)",
-                    "risk_assessed_pct": "Risk assessed (% of crimes)",
-                    "high_risk_pct": "Assessed high risk (% of assessed)",
-                    "masip_referred_pct": "Referred to a MASIP (% of crimes)",
-                }
-            )
-        )
+    shares = stacked(
+        trend,
+        "period",
+        {
+            "screened_pct": "Screening tool completed (% of crimes)",
+            "risk_assessed_pct": "Risk assessed (% of crimes)",
+            "high_risk_pct": "Assessed high risk (% of assessed)",
+            "masip_referred_pct": "Referred to a MASIP (% of crimes)",
+        },
+        name="measure",
+        value="pct",
     )
     charts.show(
         charts.line_chart(
             shares,
-            x="period",
             y="pct",
+            **BY_QUARTER,
             colour="measure",
             colour_title="Measure",
             title=charts.titled("Screening and risk assessment of stalking crimes", area),
-            x_title="Financial quarter",
             y_title="Per cent",
             y_format=".1f",
             height=300,

@@ -13,7 +13,7 @@ from reports_app import charts, queries
 from reports_app.components import (
     caveat,
     default_period,
-    download,
+    download_export,
     fmt_count,
     period_label_fn,
     ratio_pct,
@@ -26,11 +26,11 @@ from reports_app.data import (
     MONTH_FY_SQL,
     NATIONAL_CODE,
     NATIONAL_LABEL,
-    exports_dir,
     forces,
     region_names,
     sum_counts,
 )
+from reports_app.format import stacked
 
 HELPLINE = ["contacts", "answered", "unanswered"]
 ADVOCACY = queries.ADVOCACY_COUNTS
@@ -276,40 +276,30 @@ def main() -> None:
     # --- Helpline -----------------------------------------------------------------------------
     st.subheader(f"Helpline contacts: {helpline_area}")
     monthly, by_channel = helpline_monthly(region)
-    long = (
-        monthly.select("month", "answered", "unanswered")
-        .unpivot(index="month", variable_name="status", value_name="contacts")
-        .with_columns(
-            pl.col("status").replace({"answered": "Answered", "unanswered": "Unanswered"})
-        )
+    long = stacked(
+        monthly,
+        "month",
+        {"answered": "Answered", "unanswered": "Unanswered"},
+        name="status",
+        value="contacts",
     )
-    left, right = st.columns(2)
-    with left:
-        charts.show(
-            charts.line_chart(
-                long,
-                x="month",
-                y="contacts",
-                colour="status",
-                colour_title="Contacts",
-                title=charts.titled("Helpline contacts answered and unanswered", helpline_area),
-                x_title="Month",
-                y_title="Contacts",
-            )
-        )
-    with right:
-        charts.show(
-            charts.line_chart(
-                by_channel,
-                x="month",
-                y="contacts",
-                colour="channel",
-                colour_title="Channel",
-                title=charts.titled("Helpline contacts by channel", helpline_area),
-                x_title="Month",
-                y_title="Contacts",
-            )
-        )
+    contacts_by_month = {"x": "month", "y": "contacts", "x_title": "Month", "y_title": "Contacts"}
+    charts.show_side_by_side(
+        charts.line_chart(
+            long,
+            colour="status",
+            colour_title="Contacts",
+            title=charts.titled("Helpline contacts answered and unanswered", helpline_area),
+            **contacts_by_month,
+        ),
+        charts.line_chart(
+            by_channel,
+            colour="channel",
+            colour_title="Channel",
+            title=charts.titled("Helpline contacts by channel", helpline_area),
+            **contacts_by_month,
+        ),
+    )
     withheld = monthly.filter(pl.col("contacts").is_null()).height
     if withheld:
         st.caption(
@@ -356,14 +346,12 @@ def main() -> None:
     # --- Advocacy -----------------------------------------------------------------------------
     st.subheader(f"Stalking advocacy services: {name}")
     advocacy = advocacy_for(area, services)
-    stock = (
-        advocacy.select("month", "waiting_list_end", "open_cases_end")
-        .unpivot(index="month", variable_name="measure", value_name="cases")
-        .with_columns(
-            pl.col("measure").replace(
-                {"waiting_list_end": "Waiting for an advocate", "open_cases_end": "Open cases"}
-            )
-        )
+    stock = stacked(
+        advocacy,
+        "month",
+        {"waiting_list_end": "Waiting for an advocate", "open_cases_end": "Open cases"},
+        name="measure",
+        value="cases",
     )
     charts.show(
         charts.line_chart(
@@ -416,20 +404,13 @@ def main() -> None:
     what_if(advocacy, name, advocacy_for(NATIONAL_CODE, services))
 
     # --- Report download ------------------------------------------------------------------------
-    report = exports_dir() / "service_demand_report.html"
-    if report.is_file():
-        download(
-            "Download the service demand report (HTML)",
-            report.read_bytes(),
-            report.name,
-            mime="text/html",
-            key="download_service_report",
-        )
-    else:
-        st.caption(
-            "The service demand report (exports/service_demand_report.html) is not in this "
-            "snapshot's exports yet."
-        )
+    download_export(
+        "service_demand_report.html",
+        "Download the service demand report (HTML)",
+        mime="text/html",
+        key="download_service_report",
+        what="The service demand report",
+    )
 
 
 if __name__ == "__main__":

@@ -165,7 +165,10 @@ def main() -> None:
     labels = dict(metric_table.select("metric_id", "metric_label").iter_rows())
     areas, area_names = area_choices()
     periods = queries.comparison_periods()
-    period_options = sorted(periods["period"].unique().to_list(), key=period_start, reverse=True)
+    # Latest first; a year and its first quarter start on one day: the quarter first, always.
+    period_options = sorted(
+        periods["period"].unique().to_list(), key=lambda p: (period_start(p), p), reverse=True
+    )
     years = [p for p in period_options if " " not in p]
     step = st.columns(2)
     with step[0]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import great_expectations as gx
+import yaml
 
 from ingest import settings, sources
 from ingest.settings import DBT_PROJECT_DIR
@@ -34,3 +35,10 @@ def test_each_source_has_a_reader_a_suite_a_period_key_and_a_staging_model():
         else:
             assert set(source.period) <= set(source.raw_schema)
         assert re.search(rf"source\('raw', '{source.name}'\)", staging), source.name
+
+
+def test_dbt_declares_one_raw_table_per_registry_source():
+    sources_yml = DBT_PROJECT_DIR / "models" / "staging" / "ingest" / "_ingest__sources.yml"
+    declared = yaml.safe_load(sources_yml.read_text())["sources"]
+    raw = next(s for s in declared if s["name"] == "raw")
+    assert [t["name"] for t in raw["tables"]] == list(sources.NAMES)

@@ -4,7 +4,6 @@ own."""
 
 from __future__ import annotations
 
-import ast
 import random
 import re
 from pathlib import Path
@@ -20,6 +19,7 @@ from publish.shorthand import (
     REVISED,
     SUPPRESSED,
 )
+from tests.unit.publish.code_literals import literals, scanned_files
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -124,7 +124,6 @@ def test_number_formats():
 # ------------------------------------------------------------ one definition only ----
 
 MARKER_LITERAL = re.compile(r"\[[cxzupr]\]")
-SCANNED = ["reports_app", "publish/exports"]
 # App views written before publish.shorthand existed, with the marker literals they still
 # spell (the app's own rewrite replaces them). The count may only go down: a file not listed,
 # or a listed file with more literals than here, fails.
@@ -135,29 +134,7 @@ NOT_YET_CONVERTED = {
 
 def _marker_literals(path: Path) -> list[tuple[int, str]]:
     """String constants in code (docstrings excepted) that spell a marker."""
-    if path.suffix != ".py":
-        return [
-            (number, line.strip())
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if MARKER_LITERAL.search(line) and not line.strip().startswith("{#")
-        ]
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        (node.lineno, node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and id(node) not in docstrings
-        and MARKER_LITERAL.search(node.value)
-    ]
+    return literals(path, MARKER_LITERAL.search)
 
 
 def test_the_scan_finds_a_marker_literal():
@@ -172,12 +149,7 @@ def test_the_scan_finds_a_marker_literal():
 
 
 def test_no_module_of_the_app_or_the_exports_defines_a_marker():
-    files = [
-        p
-        for folder in SCANNED
-        for p in sorted((PROJECT_ROOT / folder).rglob("*"))
-        if p.suffix in (".py", ".j2") and "__pycache__" not in p.parts
-    ]
+    files = scanned_files()
     assert any(p.name == "spreadsheet.py" for p in files) and any(
         p.name == "data.py" for p in files
     )

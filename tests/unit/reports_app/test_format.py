@@ -17,6 +17,7 @@ from reports_app.format import (
     next_period,
     period_kind,
     period_start,
+    stacked,
     table_csv,
 )
 
@@ -60,6 +61,28 @@ def test_all_periods_fills_the_gaps_in_time_order():
     ]
     assert all_periods(["2025/26 Q4", "2025/26 Q2"]) == ["2025/26 Q2", "2025/26 Q3", "2025/26 Q4"]
     assert all_periods([]) == []
+
+
+def test_stacked_puts_one_labelled_row_per_measure_and_keeps_withheld_values():
+    wide = pl.DataFrame(
+        {"month": ["2025-04", "2025-05"], "answered": [10, None], "unanswered": [3, 4], "x": [1, 2]}
+    )
+    long = stacked(
+        wide,
+        "month",
+        {"answered": "Answered", "unanswered": "Unanswered"},
+        name="status",
+        value="contacts",
+    )
+    assert long.columns == ["month", "status", "contacts"]
+    assert long.rows() == [
+        ("2025-04", "Answered", 10),
+        ("2025-05", "Answered", None),
+        ("2025-04", "Unanswered", 3),
+        ("2025-05", "Unanswered", 4),
+    ]
+    by_two = stacked(wide, ["month", "x"], {"answered": "A"}, name="m", value="v")
+    assert by_two.columns == ["month", "x", "m", "v"]
 
 
 def test_figure_text_keeps_sensible_decimals():
