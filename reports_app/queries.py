@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from publish.exports.common import SERVICE_AREAS_TOTAL_CODE
 from reports_app import data
 from reports_app.data import (
     LOW_RELIABILITY,
@@ -140,7 +141,7 @@ SERVICE_TOTALS_PUBLISHED = """
            open_cases_end_marker, waiting_list_end, waiting_list_end_marker,
            cast(advocate_fte as double) as advocate_fte
     from {stats}.fct_advocacy_monthly
-    where force_code = ? and service_name <> 'All services'
+    where force_code = ?
     order by service_name, month
 """
 
@@ -171,7 +172,11 @@ SERVICE_REGIONS = """
 def service_totals() -> pl.DataFrame:
     """month, service_name, region_code, each advocacy count with its ``_marker``, FTE."""
     published = stats_schema() == "published"
-    frame = run(SERVICE_TOTALS_PUBLISHED if published else SERVICE_TOTALS_EXACT, NATIONAL_CODE)
+    frame = (
+        run(SERVICE_TOTALS_PUBLISHED, SERVICE_AREAS_TOTAL_CODE)
+        if published
+        else run(SERVICE_TOTALS_EXACT, NATIONAL_CODE)
+    )
     frame = frame.with_columns(
         pl.lit(None, dtype=pl.String).alias(f"{c}_marker")
         for c in ADVOCACY_COUNTS

@@ -18,17 +18,18 @@ territorial as (
 
 across_forces as (
     -- A national total and the territorial forces it sums, per table, count and other keys
-    -- (per month and service for advocacy: the force areas a service serves; the
-    -- all-services rows have no force members and are summed in across_services).
+    -- (per month and service for advocacy: a service's total, X00000001, over the force areas
+    -- it serves; the all-services rows have no force members and are summed in
+    -- across_services).
     select
         positions.table_name || '|across_forces|' || positions.measure || '|' || positions.group_key
             as group_id,
         'across_forces' as group_kind,
         positions.cell_id,
-        positions.force_code = {{ total }} as is_total
+        positions.force_code in ({{ total }}, {{ service_areas_total_code() }}) as is_total
     from positions
     where
-        positions.force_code = {{ total }}
+        positions.force_code in ({{ total }}, {{ service_areas_total_code() }})
         or positions.force_code in (select territorial.force_code from territorial)
 ),
 
@@ -250,7 +251,9 @@ across_services as (
         advocacy.service_name = 'All services' as is_total
     from positions
     inner join advocacy on positions.row_key = advocacy.row_key
-    where positions.table_name = 'fct_advocacy_monthly' and advocacy.force_code = {{ total }}
+    where
+        positions.table_name = 'fct_advocacy_monthly'
+        and advocacy.force_code in ({{ total }}, {{ service_areas_total_code() }})
 ),
 
 transitions as (
