@@ -96,66 +96,42 @@ response as (
     from {{ ref('disclosure_rows__stalking_response') }} as rows_
 ),
 
+-- The jinja list below confuses the linter's indentation check (as in macros/).
+-- noqa: disable=LT02
 response_links as (
     -- fct_stalking_response_quarterly against the outcomes of stalking (8Q) crimes: outcomes
     -- assigned = outcome types 1 and up; evidential difficulties = types 14 to 16; stalking
-    -- crimes = not yet assigned (type 0) + outcomes assigned.
-    select
-        'response_assigned|' || response.row_key as group_id,
-        'response_outcomes' as group_kind,
-        outcomes.cell_id,
-        false as is_total
-    from response
-    inner join outcomes on response.row_key = outcomes.quarter_key
-    where outcomes.offence_code = '8Q' and outcomes.outcome_type > 0
-    union all
-    select
-        'response_assigned|' || row_key as group_id,
-        'response_outcomes' as group_kind,
-        assigned_cell as cell_id,
-        true as is_total
-    from response
-    union all
-    select
-        'response_evidential|' || response.row_key as group_id,
-        'response_outcomes' as group_kind,
-        outcomes.cell_id,
-        false as is_total
-    from response
-    inner join outcomes on response.row_key = outcomes.quarter_key
-    where outcomes.offence_code = '8Q' and outcomes.outcome_type between 14 and 16
-    union all
-    select
-        'response_evidential|' || row_key as group_id,
-        'response_outcomes' as group_kind,
-        evidential_cell as cell_id,
-        true as is_total
-    from response
-    union all
-    select
-        'response_assignment|' || response.row_key as group_id,
-        'response_outcomes' as group_kind,
-        outcomes.cell_id,
-        false as is_total
-    from response
-    inner join outcomes on response.row_key = outcomes.quarter_key
-    where outcomes.offence_code = '8Q' and outcomes.outcome_type = 0
-    union all
-    select
-        'response_assignment|' || row_key as group_id,
-        'response_outcomes' as group_kind,
-        assigned_cell as cell_id,
-        false as is_total
-    from response
-    union all
-    select
-        'response_assignment|' || row_key as group_id,
-        'response_outcomes' as group_kind,
-        crimes_cell as cell_id,
-        true as is_total
-    from response
+    -- crimes = not yet assigned (type 0) + outcomes assigned. Each group: the outcomes of its
+    -- types, and its response cells (name, outcome types, [(cell, is_total)]).
+    {%- for name, outcome_types, cells in [
+        ('response_assigned', '> 0', [('assigned_cell', true)]),
+        ('response_evidential', 'between 14 and 16', [('evidential_cell', true)]),
+        ('response_assignment', '= 0', [('assigned_cell', false), ('crimes_cell', true)]),
+    ] %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            '{{ name }}|' || response.row_key as group_id,
+            'response_outcomes' as group_kind,
+            outcomes.cell_id,
+            false as is_total
+        from response
+        inner join outcomes on response.row_key = outcomes.quarter_key
+        where outcomes.offence_code = '8Q' and outcomes.outcome_type {{ outcome_types }}
+        {%- for cell, is_total in cells %}
+            union all
+            select
+                '{{ name }}|' || row_key as group_id,
+                'response_outcomes' as group_kind,
+                {{ cell }} as cell_id,
+                {{ is_total }} as is_total
+            from response
+        {%- endfor %}
+    {%- endfor %}
 ),
 
+-- noqa: enable=LT02
 helpline_cells as (
     -- Helpline force-area and area-not-known cells, with what the regional groups need.
     select
