@@ -187,9 +187,21 @@ def service_totals() -> pl.DataFrame:
 
 def helpline_source() -> tuple[str, str, str]:
     """Where helpline contacts by region come from, and the filters for all channels and for
-    one channel: the one definition of the helpline's regional and national figures (every
-    contact with a known region, whether or not its force area is known)."""
+    one channel: the one definition of the helpline's regional figures (every contact with a
+    known region, whether or not its force area is known)."""
     return helpline_regional_source()
+
+
+def helpline_national(
+    counts: list[str], by: list[str], where: str = "true", params: tuple = ()
+) -> pl.DataFrame:
+    """The one England and Wales helpline total (docs/WAREHOUSE.md), as the tables and the
+    service demand report have it: the K04000001 rows of fct_helpline_monthly (the 43
+    territorial force areas; the restricted view sums the same force rows). Contacts whose
+    force area is not known count only in their region, so the regions add up to more."""
+    return data.sum_counts(
+        "fct_helpline_monthly", counts, by, where=where, params=params, scope="national"
+    )
 
 
 # --------------------------------------------------------------------------------------------
