@@ -219,8 +219,8 @@ def _marker_expr(table: str, column: str) -> str:
     return "cast(null as varchar)"
 
 
-# Which K04000001 rows of a published table are the England and Wales total (advocacy also
-# publishes each service's total over the areas it serves under that code).
+# Which K04000001 rows of a published table are the England and Wales total (advocacy's
+# service totals over the areas each serves are X00000001 rows, not these).
 _PUBLISHED_TOTAL_ROWS = {"fct_advocacy_monthly": "service_name = 'All services'"}
 
 

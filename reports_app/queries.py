@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from publish.exports.common import SERVICE_AREAS_TOTAL_CODE
 from reports_app import data
 from reports_app.data import (
     LOW_RELIABILITY,
@@ -140,7 +141,7 @@ SERVICE_TOTALS_PUBLISHED = """
            open_cases_end_marker, waiting_list_end, waiting_list_end_marker,
            cast(advocate_fte as double) as advocate_fte
     from {stats}.fct_advocacy_monthly
-    where force_code = ? and service_name <> 'All services'
+    where force_code = ?
     order by service_name, month
 """
 
@@ -171,7 +172,11 @@ SERVICE_REGIONS = """
 def service_totals() -> pl.DataFrame:
     """month, service_name, region_code, each advocacy count with its ``_marker``, FTE."""
     published = stats_schema() == "published"
-    frame = run(SERVICE_TOTALS_PUBLISHED if published else SERVICE_TOTALS_EXACT, NATIONAL_CODE)
+    frame = (
+        run(SERVICE_TOTALS_PUBLISHED, SERVICE_AREAS_TOTAL_CODE)
+        if published
+        else run(SERVICE_TOTALS_EXACT, NATIONAL_CODE)
+    )
     frame = frame.with_columns(
         pl.lit(None, dtype=pl.String).alias(f"{c}_marker")
         for c in ADVOCACY_COUNTS
@@ -182,9 +187,21 @@ def service_totals() -> pl.DataFrame:
 
 def helpline_source() -> tuple[str, str, str]:
     """Where helpline contacts by region come from, and the filters for all channels and for
-    one channel: the one definition of the helpline's regional and national figures (every
-    contact with a known region, whether or not its force area is known)."""
+    one channel: the one definition of the helpline's regional figures (every contact with a
+    known region, whether or not its force area is known)."""
     return helpline_regional_source()
+
+
+def helpline_national(
+    counts: list[str], by: list[str], where: str = "true", params: tuple = ()
+) -> pl.DataFrame:
+    """The one England and Wales helpline total (docs/WAREHOUSE.md), as the tables and the
+    service demand report have it: the K04000001 rows of fct_helpline_monthly (the 43
+    territorial force areas; the restricted view sums the same force rows). Contacts whose
+    force area is not known count only in their region, so the regions add up to more."""
+    return data.sum_counts(
+        "fct_helpline_monthly", counts, by, where=where, params=params, scope="national"
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -55,6 +55,11 @@ NOT_COUNTS = {
     },
     "funnel_limits": {"step": "grid step 0..59"},
     "fct_outcomes_quarterly": {"outcome_type": "Home Office outcome type code"},
+    "force_comparisons": {
+        "funnel_units": "forces in the funnel",
+        "quarters_in_period": "quarters the period covers, 1 to 4",
+        "population_mid_year": "mid-year of the population estimate",
+    },
     "home_office_recorded_crime": {"offences": "already published by the Home Office"},
     "ons_pfa_recorded_crime": {
         "offences": "already published by ONS",

@@ -17,6 +17,7 @@ import pytest
 
 from ingest.settings import DataPaths
 from publish import releases, revisions
+from publish.disclosure.relations import COUNTS, SERVICE_AREAS_TOTAL, TOTAL
 from tests.conftest import PROJECT_ROOT, run_pipeline
 from tests.test_pipeline import STANDARD_HEADER
 
@@ -265,3 +266,90 @@ def test_the_restricted_view_marks_every_page_in_its_body(demo_pipeline, monkeyp
         assert not at.exception, (file, at.exception)
         banners = [e.value for e in at.main.error if e.value == RESTRICTED_BANNER]
         assert len(banners) == (1 if view == "restricted" else 0), file
+
+
+# Period status, area codes and the comparison method columns (docs/WAREHOUSE.md, "Periods and
+# area codes"), on the demo's serving files.
+
+OUTCOME_BASED = {"fct_outcomes_quarterly"}
+
+
+@pytest.mark.xdist_group("demo_pipeline")
+def test_every_count_row_says_its_period_status(demo_pipeline):
+    with duckdb.connect(str(demo_pipeline.public_db), read_only=True) as con:
+        status = con.sql("select * from reference.period_status").pl()
+        for table in COUNTS:
+            frame = con.sql(f"select * from published.{table}").pl()
+            assert frame.height > 0, table
+            if table.endswith("_monthly"):  # a whole month
+                assert (frame["period_status"] == "complete").all(), table
+                assert frame["period_status_marker"].null_count() == frame.height, table
+                continue
+            period_type = "financial_year" if table.endswith("_yearly") else "quarter"
+            kind = "outcome_status" if table in OUTCOME_BASED else "status"
+            on = ["financial_year"] + (["fy_quarter"] if period_type == "quarter" else [])
+            expected = status.filter(pl.col("period_type") == period_type).select(
+                *on, pl.col(kind).alias("expected")
+            )
+            checked = frame.join(expected, on=on, how="inner")
+            assert checked.height == frame.height, table
+            assert (checked["period_status"] == checked["expected"]).all(), table
+            marked = checked["period_status_marker"].eq_missing("[p]")
+            assert (marked == (checked["period_status"] != "complete")).all(), table
+        response = con.sql(
+            "select r.outcome_period_status, s.outcome_status "
+            "from published.fct_stalking_response_quarterly as r "
+            "inner join reference.period_status as s on s.period_type = 'quarter' "
+            "and s.financial_year = r.financial_year and s.fy_quarter = r.fy_quarter"
+        ).pl()
+    assert (response["outcome_period_status"] == response["outcome_status"]).all()
+    # The demo holds a part year and provisional outcome quarters, so the markers are used.
+    assert (status["status"] == "part_year").any()
+    assert (response["outcome_period_status"] == "provisional").any()
+
+
+@pytest.mark.xdist_group("demo_pipeline")
+def test_a_service_total_has_its_own_code(demo_pipeline):
+    with duckdb.connect(str(demo_pipeline.public_db), read_only=True) as con:
+        codes = con.sql(
+            "select force_code, service_name = 'All services' as all_services, count(*) as n "
+            "from published.fct_advocacy_monthly "
+            f"where force_code in ('{TOTAL}', '{SERVICE_AREAS_TOTAL}') group by all"
+        ).pl()
+        kinds = dict(con.sql("select area_code, area_kind from reference.areas").fetchall())
+        used = con.sql("select distinct force_code from published.fct_advocacy_monthly").fetchall()
+    assert set(codes.filter(pl.col("all_services"))["force_code"]) == {TOTAL}
+    assert set(codes.filter(~pl.col("all_services"))["force_code"]) == {SERVICE_AREAS_TOTAL}
+    assert kinds[SERVICE_AREAS_TOTAL] == "service_areas_total"
+    assert kinds[TOTAL] == "country_group"
+    assert {code for (code,) in used} <= set(kinds)
+
+
+@pytest.mark.xdist_group("demo_pipeline")
+def test_force_comparisons_carry_period_status_and_method(demo_pipeline):
+    with duckdb.connect(str(demo_pipeline.public_db), read_only=True) as con:
+        fc = con.sql("select * from published.force_comparisons").pl()
+    with duckdb.connect(str(demo_pipeline.restricted_db), read_only=True) as con:
+        marts = con.sql(
+            "select metric_id, force_code, period_type, period, period_status, funnel_method, "
+            "funnel_tau2, funnel_phi, population_mid_year from marts.force_comparisons"
+        ).pl()
+    joined = fc.join(
+        marts, on=["metric_id", "force_code", "period_type", "period"], suffix="_marts"
+    )
+    assert joined.height == fc.height > 0
+    assert (joined["period_status"] == joined["period_status_marts"]).all()
+    assert (joined["funnel_method"] == joined["funnel_method_marts"]).all()
+    assert joined["funnel_method"].null_count() == 0
+    assert set(joined["funnel_method"]) <= {"additive_random_effects", "exact_or_normal_unadjusted"}
+    marked = joined["period_status_marker"].eq_missing("[p]")
+    assert (marked == (joined["period_status"] != "complete")).all()
+    withheld = joined["funnel_parameters_marker"].eq_missing("[c]")
+    assert joined.filter(withheld)["funnel_tau2"].null_count() == withheld.sum()
+    shown = joined.filter(~withheld)
+    assert shown.height > 0
+    assert shown["funnel_tau2"].eq_missing(shown["funnel_tau2_marts"]).all()
+    assert shown["funnel_phi"].eq_missing(shown["funnel_phi_marts"]).all()
+    rates = joined.filter(pl.col("population_mid_year_marts").is_not_null())
+    assert rates.height > 0
+    assert (rates["population_mid_year"] == rates["population_mid_year_marts"]).all()

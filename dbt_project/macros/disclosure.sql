@@ -26,6 +26,13 @@
 {%- endmacro %}
 
 
+{#- The code of an advocacy service's total over the force areas it serves (reference.areas,
+    area_kind service_areas_total): not England and Wales, so never K04000001. -#}
+{% macro service_areas_total_code() -%}
+    '{{ var("service_areas_total_code", "X00000001") }}'
+{%- endmacro %}
+
+
 {#- A row key: the key columns (or SQL literals) as text joined by '|', NULL as '~'. -#}
 {% macro disclosure_key(columns, prefix='') -%}
     ({% for column in columns %}coalesce(cast({{ prefix }}{{ column }} as varchar), '~'){% if not loop.last %} || '|' || {% endif %}{% endfor %})
@@ -38,14 +45,15 @@
 {%- endmacro %}
 
 
-{#- A mart's rows plus national total rows (force_code K04000001) summing the territorial
-    forces per the other key columns; counts cast to BIGINT, a row_key and an area_label
+{#- A mart's rows plus national total rows (force_code K04000001, or total_code) summing the
+    territorial forces per the other key columns; counts cast to BIGINT, a row_key and an area_label
     (the force name, the total label, or 'Force area not known' for a NULL force_code).
     carried: {column: aggregate expression} for the non-count columns of the total rows;
     total_by: the columns the totals are per (default: the keys other than force_code). -#}
 {% macro disclosure_with_totals(
-    relation, keys, sums, carried={}, total_label='England and Wales', total_by=none
+    relation, keys, sums, carried={}, total_label='England and Wales', total_by=none, total_code=none
 ) -%}
+    {%- set code = total_code if total_code is not none else disclosure_total_code() -%}
     {%- set by = total_by if total_by is not none else keys | reject('equalto', 'force_code') | list -%}
     with force_rows as (
         select * from {{ relation }}
@@ -54,7 +62,7 @@
     total_rows as (
         select
             {% for column in by %}{{ column }}, {% endfor %}
-            {{ disclosure_total_code() }} as force_code,
+            {{ code }} as force_code,
             {% for column, aggregate in carried.items() %}{{ aggregate }} as {{ column }}, {% endfor %}
             {% for column in sums %}sum({{ column }}) as {{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
         from force_rows
@@ -74,7 +82,7 @@
             {% for column in sums %}cast(all_rows.{{ column }} as bigint) as {{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
         ),
         case
-            when all_rows.force_code = {{ disclosure_total_code() }} then '{{ total_label }}'
+            when all_rows.force_code = {{ code }} then '{{ total_label }}'
             else coalesce(forces.force_name, 'Force area not known')
         end as area_label
     from all_rows

@@ -29,17 +29,7 @@ winsorised as (
 ),
 
 dispersion as (
-    -- Aggregates ordered by force add in one order, so reruns give identical figures.
-    select
-        metric_id,
-        period_type,
-        period,
-        {{ funnel_phi('z_winsorised', order_by='force_code') }} as phi,
-        {{ funnel_units('z_winsorised') }} as units,
-        {{ funnel_weight_sum('se', 'z_winsorised', 1, order_by='force_code') }} as sum_w,
-        {{ funnel_weight_sum('se', 'z_winsorised', 2, order_by='force_code') }} as sum_w2
-    from winsorised
-    group by metric_id, period_type, period
+    {{ funnel_dispersion('winsorised', partition) }}
 ),
 
 parameters as (
@@ -112,4 +102,21 @@ select
         {%- endfor %}
     {%- endfor %}
 from grid
+{% endmacro %}
+
+
+{#- Per funnel (partition): phi, the number of forces with a z-score, and the weight sums
+    tau2 needs, over a relation with z_winsorised, se and force_code. The one definition
+    marts.force_comparisons and the limit grids share. Aggregates ordered by force add in one
+    order, so reruns give identical figures (a window average adds in whatever order the
+    threads meet). -#}
+{% macro funnel_dispersion(relation, partition) %}
+    select
+        {{ partition | join(', ') }},
+        {{ funnel_phi('z_winsorised', order_by='force_code') }} as phi,
+        {{ funnel_units('z_winsorised') }} as units,
+        {{ funnel_weight_sum('se', 'z_winsorised', 1, order_by='force_code') }} as sum_w,
+        {{ funnel_weight_sum('se', 'z_winsorised', 2, order_by='force_code') }} as sum_w2
+    from {{ relation }}
+    group by {{ partition | join(', ') }}
 {% endmacro %}

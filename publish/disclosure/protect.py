@@ -27,6 +27,8 @@ import polars as pl
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from publish.disclosure.relations import SERVICE_AREAS_TOTAL, TOTAL
+
 PRIMARY_LOW, PRIMARY_HIGH = 1, 4
 PROTECTION_WIDTH = 5.0
 WEIGHT_TOTAL = 20.0
@@ -44,14 +46,15 @@ HEADLINE_PREFIXES = (
     "fct_helpline_monthly|answered|",
     "fct_recorded_crime_quarterly|crimes|",
 )
-TOTAL_MARKER = "|K04000001|"
+# Total rows: England and Wales, and an advocacy service's total over the areas it serves.
+TOTAL_MARKERS = tuple(f"|{code}|" for code in (TOTAL, SERVICE_AREAS_TOTAL))
 EPSILON = 1e-7
 
 
 def information_loss(cell_ids: list[str], values: np.ndarray) -> np.ndarray:
     weights = np.ones(len(cell_ids))
     for i, cell_id in enumerate(cell_ids):
-        if TOTAL_MARKER in f"|{cell_id}|":
+        if any(marker in f"|{cell_id}|" for marker in TOTAL_MARKERS):
             weights[i] = WEIGHT_TOTAL
         elif cell_id.startswith(HEADLINE_PREFIXES):
             weights[i] = WEIGHT_HEADLINE

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-TOTAL = "K04000001"
+TOTAL = "K04000001"  # England and Wales
+# An advocacy service's total over the force areas it serves (reference.areas).
+SERVICE_AREAS_TOTAL = "X00000001"
 
 COUNTS = {
     "fct_recorded_crime_quarterly": (
@@ -85,6 +87,13 @@ COUNTS = {
 }
 
 
+def financial_year_of_month(month: pl.Expr) -> pl.Expr:
+    """'2024/25' for a 'YYYY-MM' month expression (April to March years)."""
+    date = month.str.to_date("%Y-%m")
+    start = date.dt.year() - (date.dt.month() < 4).cast(pl.Int32)
+    return pl.format("{}/{}", start, ((start + 1) % 100).cast(pl.Utf8).str.zfill(2))
+
+
 def cell_expr(table: str, measure: str, keys: list[str]) -> pl.Expr:
     parts = [pl.lit(table), pl.lit(measure)]
     parts += [pl.col(k).cast(pl.Utf8).fill_null("~") for k in keys]
@@ -141,13 +150,14 @@ class Relations:
         measures: list[str],
         by: list[str],
         frame: pl.DataFrame | None = None,
+        total: str = TOTAL,
     ):
-        """A national total minus the territorial forces it sums = 0."""
+        """A total (national, or ``total``) minus the territorial forces it sums = 0."""
         frame = self.t[table] if frame is None else frame
-        frame = frame.filter(pl.col("force_code").is_in([*self.territorial, TOTAL]))
+        frame = frame.filter(pl.col("force_code").is_in([*self.territorial, total]))
         for measure in measures:
             eq = cell_expr(f"{table}~across", measure, by)
-            coeff = pl.when(pl.col("force_code") == TOTAL).then(1.0).otherwise(-1.0)
+            coeff = pl.when(pl.col("force_code") == total).then(1.0).otherwise(-1.0)
             self.add_terms(frame, eq, cell_expr(table, measure, keys), coeff)
 
     def row_sum(self, table: str, keys: list[str], total: str, parts: list[str]):
@@ -217,7 +227,9 @@ def build_relations(tables: dict[str, pl.DataFrame]) -> Relations:
             continue
         if table == "fct_advocacy_monthly":
             frame = tables[table].filter(pl.col("service_name") != "All services")
-            relations.across_forces(table, keys, measures, ["month", "service_name"], frame)
+            relations.across_forces(
+                table, keys, measures, ["month", "service_name"], frame, SERVICE_AREAS_TOTAL
+            )
         elif table == "fct_helpline_monthly":
             relations.across_forces(table, keys, measures, ["month", "channel"])
         else:
@@ -336,7 +348,7 @@ def build_relations(tables: dict[str, pl.DataFrame]) -> Relations:
     adv = "fct_advocacy_monthly"
     adv_keys, adv_measures = COUNTS[adv]
     advocacy = tables[adv]
-    service_totals = advocacy.filter(pl.col("force_code") == TOTAL)
+    service_totals = advocacy.filter(pl.col("force_code").is_in([TOTAL, SERVICE_AREAS_TOTAL]))
     for measure in adv_measures:
         eq = pl.concat_str(
             [pl.lit("adv_services"), pl.lit(measure), pl.col("month")], separator="|"
@@ -425,13 +437,7 @@ def add_comparison_equations(
     helpline = tables["fct_helpline_monthly"].filter(pl.col("force_code").is_not_null())
     month = pl.col("month").str.to_date("%Y-%m")
     helpline = helpline.with_columns(
-        financial_year=pl.format(
-            "{}/{}",
-            month.dt.year() - (month.dt.month() < 4).cast(pl.Int32),
-            ((month.dt.year() + (month.dt.month() >= 4).cast(pl.Int32)) % 100)
-            .cast(pl.Utf8)
-            .str.zfill(2),
-        ),
+        financial_year=financial_year_of_month(pl.col("month")),
         fy_quarter=pl.format("Q{}", ((month.dt.month() + 8) % 12) // 3 + 1),
     )
     spo = tables["fct_spo_quarterly"]

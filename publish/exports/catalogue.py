@@ -33,6 +33,13 @@ UNITS = {
     "denominator": "count, or residents for population rates",
     "funnel_z": "standard deviations",
     "funnel_phi": "ratio",
+    "funnel_tau2": "variance on the funnel's scale",
+    "funnel_dispersion_statistic": "chi-square statistic",
+    "funnel_dispersion_critical_95": "chi-square statistic",
+    "funnel_units": "forces",
+    "funnel_winsor_fraction": "fraction",
+    "quarters_in_period": "quarters",
+    "population_mid_year": "calendar year",
 }
 # force_comparisons and funnel_limits hold each metric on its own scale.
 METRIC_SCALE_COLUMNS = {

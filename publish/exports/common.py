@@ -10,7 +10,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-TOTAL_CODE = "K04000001"  # England and Wales: force_code of the national total rows
+from publish.disclosure.relations import SERVICE_AREAS_TOTAL, TOTAL
+
+# force_code of the England and Wales total rows, and of an advocacy service's total over the
+# force areas it serves (reference.areas): defined once, with the disclosure relations.
+TOTAL_CODE = TOTAL
+SERVICE_AREAS_TOTAL_CODE = SERVICE_AREAS_TOTAL
 SCHEMA = "published"
 
 

@@ -23,6 +23,7 @@ import polars as pl
 
 from publish import shorthand
 from publish.exports.common import (
+    SERVICE_AREAS_TOTAL_CODE,
     TOTAL_CODE,
     read_published,
     replace_atomically,
@@ -130,6 +131,7 @@ def load_demand(public_db: Path) -> tuple[Demand, ReleaseInfo]:
     with serving(public_db) as con:
         forces = read_published(con, "dim_force")
         regional = read_published(con, "helpline_regional_monthly")
+        helpline = read_published(con, "fct_helpline_monthly")
         advocacy = read_published(con, "fct_advocacy_monthly")
         release = read_release_info(con)
     territorial = forces.filter(pl.col("is_territorial"))
@@ -146,23 +148,29 @@ def load_demand(public_db: Path) -> tuple[Demand, ReleaseInfo]:
     by_region = {
         code: _series(rows, HELPLINE) for (code,), rows in all_channels.group_by("region_code")
     }
-    # England and Wales: the regions added up, by the suppressed-sum rule.
-    national = _series(shorthand.sum_with_markers(all_channels, HELPLINE, ["month"]), HELPLINE)
+    # England and Wales: the one national total the tables and the app use, the K04000001
+    # rows of fct_helpline_monthly (the 43 territorial force areas; contacts whose force area
+    # is not known count in their region only), its channels added up by the suppressed-sum
+    # rule.
+    national_rows = helpline.filter(pl.col("force_code") == TOTAL_CODE)
+    national = _series(shorthand.sum_with_markers(national_rows, HELPLINE, ["month"]), HELPLINE)
 
     everyone = advocacy.filter(pl.col("service_name") == "All services")
     fte = {row["month"]: row["advocate_fte"] for row in everyone.iter_rows(named=True)}
     # A service belongs to a region when every force area it serves is in that region.
     home = {
         name: (codes[0] if len(codes) == 1 else "multiple")
-        for name, codes in advocacy.filter(pl.col("force_code") != TOTAL_CODE)
+        for name, codes in advocacy.filter(
+            ~pl.col("force_code").is_in([TOTAL_CODE, SERVICE_AREAS_TOTAL_CODE])
+        )
         .join(forces.select("force_code", "region_code"), on="force_code", how="left")
         .group_by("service_name")
         .agg(pl.col("region_code").unique())
         .rows()
     }
-    service_totals = advocacy.filter(
-        pl.col("force_code") == TOTAL_CODE, pl.col("service_name") != "All services"
-    ).with_columns(region=pl.col("service_name").replace_strict(home, default="multiple"))
+    service_totals = advocacy.filter(pl.col("force_code") == SERVICE_AREAS_TOTAL_CODE).with_columns(
+        region=pl.col("service_name").replace_strict(home, default="multiple")
+    )
     advocacy_regions = {
         region: _series(rows, ADVOCACY)
         for (region,), rows in shorthand.sum_with_markers(

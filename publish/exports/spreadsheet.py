@@ -35,6 +35,7 @@ from gptables.core.wrappers import GPWorkbook, GPWorksheet
 
 from publish import shorthand
 from publish.exports.common import (
+    SERVICE_AREAS_TOTAL_CODE,
     TOTAL_CODE,
     read_published,
     replace_atomically,
@@ -420,7 +421,7 @@ def helpline_by_channel(t: dict[str, pl.DataFrame]) -> Sheet:
 def advocacy_by_service(t: dict[str, pl.DataFrame]) -> Sheet:
     f = (
         t["fct_advocacy_monthly"]
-        .filter(pl.col("force_code") == TOTAL_CODE)
+        .filter(pl.col("force_code").is_in([TOTAL_CODE, SERVICE_AREAS_TOTAL_CODE]))
         .with_columns(_all=pl.col("service_name") == "All services")
         .sort("month", "_all", "service_name", descending=[False, True, False])
     )

@@ -52,13 +52,9 @@ def main() -> None:
             where="is_stalking_offence",
             scope="national",
         )
-        # The one national helpline figure: every contact with a known region (queries).
-        helpline_table, all_channels, _ = queries.helpline_source()
-        helpline = sum_counts(
-            helpline_table,
-            ["contacts"],
-            [f"{MONTH_QUARTER_SQL} as period"],
-            where=f"{all_channels} and region_code is not null",
+        # The one national helpline total (queries.helpline_national).
+        helpline = queries.helpline_national(
+            ["contacts"], [f"{MONTH_QUARTER_SQL} as period"]
         ).rename({"contacts": "helpline_contacts", "contacts_marker": "helpline_contacts_marker"})
         months = queries.helpline_months_by_quarter()
         charge = queries.national_charge_rate_by_quarter()

@@ -38,14 +38,15 @@ SERVICE = "service:"
 
 
 def helpline_monthly(region: str | None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Monthly contacts (all channels, and by channel) for England and Wales or one region.
-
-    Both come from the regional rows (:func:`queries.helpline_source`), so the regions add up
-    to the national figure: the one national helpline total in the app."""
+    """Monthly contacts (all channels, and by channel) for England and Wales (the one
+    national total, :func:`queries.helpline_national`) or one region (its regional rows)."""
+    if region is None:
+        return (
+            queries.helpline_national(HELPLINE, ["month"]),
+            queries.helpline_national(["contacts"], ["month", "channel"]),
+        )
     table, all_channels, by_channel = queries.helpline_source()
-    where, params = "region_code is not null", ()
-    if region is not None:
-        where, params = "region_code = ?", (region,)
+    where, params = "region_code = ?", (region,)
     return (
         sum_counts(table, HELPLINE, ["month"], where=f"{all_channels} and {where}", params=params),
         sum_counts(
@@ -59,7 +60,8 @@ def helpline_monthly(region: str | None) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def helpline_by_region(year: str, regions: dict[str, str]) -> pl.DataFrame:
-    """Contacts by region for a financial year, and their England and Wales total."""
+    """Contacts by region for a financial year, and the England and Wales total (the one
+    national total, which leaves out contacts whose force area is not known)."""
     table, all_channels, _ = queries.helpline_source()
     regional = sum_counts(
         table,
@@ -68,10 +70,8 @@ def helpline_by_region(year: str, regions: dict[str, str]) -> pl.DataFrame:
         where=f"{MONTH_FY_SQL} = ? and {all_channels} and region_code is not null",
         params=(year,),
     ).sort(pl.col("region_code").replace_strict(regions, default=""))
-    national = sum_with_markers(
-        regional.with_columns(pl.lit(NATIONAL_CODE).alias("region_code")),
-        HELPLINE,
-        ["region_code"],
+    national = queries.helpline_national(
+        HELPLINE, [f"'{NATIONAL_CODE}' as region_code"], f"{MONTH_FY_SQL} = ?", (year,)
     )
     population = forces().group_by("region_code").agg(pl.col("population").sum())
     population = pl.concat(
@@ -338,8 +338,9 @@ def main() -> None:
         decimals={"contacts_per_100k": 1},
         period=year,
         caption="Contacts from each region, including those whose force area was not known; the "
-        "England and Wales row is their sum, the one national helpline figure used throughout "
-        "the app. Per 100,000 residents: ONS mid-2023 population. A total, per cent or rate is "
+        "England and Wales row is the one national helpline total (the 43 force areas), so the "
+        "regions add up to more by the contacts whose force area was not known. Per 100,000 "
+        "residents: ONS mid-2023 population. A total, per cent or rate is "
         f"{SUPPRESSED} when a count it needs is suppressed",
     )
 

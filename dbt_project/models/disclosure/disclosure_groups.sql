@@ -18,17 +18,18 @@ territorial as (
 
 across_forces as (
     -- A national total and the territorial forces it sums, per table, count and other keys
-    -- (per month and service for advocacy: the force areas a service serves; the
-    -- all-services rows have no force members and are summed in across_services).
+    -- (per month and service for advocacy: a service's total, X00000001, over the force areas
+    -- it serves; the all-services rows have no force members and are summed in
+    -- across_services).
     select
         positions.table_name || '|across_forces|' || positions.measure || '|' || positions.group_key
             as group_id,
         'across_forces' as group_kind,
         positions.cell_id,
-        positions.force_code = {{ total }} as is_total
+        positions.force_code in ({{ total }}, {{ service_areas_total_code() }}) as is_total
     from positions
     where
-        positions.force_code = {{ total }}
+        positions.force_code in ({{ total }}, {{ service_areas_total_code() }})
         or positions.force_code in (select territorial.force_code from territorial)
 ),
 
@@ -95,66 +96,42 @@ response as (
     from {{ ref('disclosure_rows__stalking_response') }} as rows_
 ),
 
+-- The jinja list below confuses the linter's indentation check (as in macros/).
+-- noqa: disable=LT02
 response_links as (
     -- fct_stalking_response_quarterly against the outcomes of stalking (8Q) crimes: outcomes
     -- assigned = outcome types 1 and up; evidential difficulties = types 14 to 16; stalking
-    -- crimes = not yet assigned (type 0) + outcomes assigned.
-    select
-        'response_assigned|' || response.row_key as group_id,
-        'response_outcomes' as group_kind,
-        outcomes.cell_id,
-        false as is_total
-    from response
-    inner join outcomes on response.row_key = outcomes.quarter_key
-    where outcomes.offence_code = '8Q' and outcomes.outcome_type > 0
-    union all
-    select
-        'response_assigned|' || row_key as group_id,
-        'response_outcomes' as group_kind,
-        assigned_cell as cell_id,
-        true as is_total
-    from response
-    union all
-    select
-        'response_evidential|' || response.row_key as group_id,
-        'response_outcomes' as group_kind,
-        outcomes.cell_id,
-        false as is_total
-    from response
-    inner join outcomes on response.row_key = outcomes.quarter_key
-    where outcomes.offence_code = '8Q' and outcomes.outcome_type between 14 and 16
-    union all
-    select
-        'response_evidential|' || row_key as group_id,
-        'response_outcomes' as group_kind,
-        evidential_cell as cell_id,
-        true as is_total
-    from response
-    union all
-    select
-        'response_assignment|' || response.row_key as group_id,
-        'response_outcomes' as group_kind,
-        outcomes.cell_id,
-        false as is_total
-    from response
-    inner join outcomes on response.row_key = outcomes.quarter_key
-    where outcomes.offence_code = '8Q' and outcomes.outcome_type = 0
-    union all
-    select
-        'response_assignment|' || row_key as group_id,
-        'response_outcomes' as group_kind,
-        assigned_cell as cell_id,
-        false as is_total
-    from response
-    union all
-    select
-        'response_assignment|' || row_key as group_id,
-        'response_outcomes' as group_kind,
-        crimes_cell as cell_id,
-        true as is_total
-    from response
+    -- crimes = not yet assigned (type 0) + outcomes assigned. Each group: the outcomes of its
+    -- types, and its response cells (name, outcome types, [(cell, is_total)]).
+    {%- for name, outcome_types, cells in [
+        ('response_assigned', '> 0', [('assigned_cell', true)]),
+        ('response_evidential', 'between 14 and 16', [('evidential_cell', true)]),
+        ('response_assignment', '= 0', [('assigned_cell', false), ('crimes_cell', true)]),
+    ] %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            '{{ name }}|' || response.row_key as group_id,
+            'response_outcomes' as group_kind,
+            outcomes.cell_id,
+            false as is_total
+        from response
+        inner join outcomes on response.row_key = outcomes.quarter_key
+        where outcomes.offence_code = '8Q' and outcomes.outcome_type {{ outcome_types }}
+        {%- for cell, is_total in cells %}
+            union all
+            select
+                '{{ name }}|' || row_key as group_id,
+                'response_outcomes' as group_kind,
+                {{ cell }} as cell_id,
+                {{ is_total }} as is_total
+            from response
+        {%- endfor %}
+    {%- endfor %}
 ),
 
+-- noqa: enable=LT02
 helpline_cells as (
     -- Helpline force-area and area-not-known cells, with what the regional groups need.
     select
@@ -250,7 +227,9 @@ across_services as (
         advocacy.service_name = 'All services' as is_total
     from positions
     inner join advocacy on positions.row_key = advocacy.row_key
-    where positions.table_name = 'fct_advocacy_monthly' and advocacy.force_code = {{ total }}
+    where
+        positions.table_name = 'fct_advocacy_monthly'
+        and advocacy.force_code in ({{ total }}, {{ service_areas_total_code() }})
 ),
 
 transitions as (

@@ -1,6 +1,7 @@
 -- fct_advocacy_monthly with, per month and service, a total over the force areas it serves
--- (force_code K04000001, 'All force areas served'), and per month an 'All services' total
--- for England and Wales; before suppression (disclosure schema).
+-- (force_code X00000001, service_areas_total in reference.areas: not England and Wales), and
+-- per month an 'All services' total for England and Wales (K04000001); before suppression
+-- (disclosure schema).
 
 {%- set counts = [
     'referrals_received', 'cases_opened', 'cases_closed', 'open_cases_end', 'waiting_list_end',
@@ -13,6 +14,7 @@ with service_rows as (
         sums=counts,
         carried={'advocate_fte': 'sum(advocate_fte)'},
         total_label='All force areas served',
+        total_code=service_areas_total_code(),
     ) }}
 ),
 
@@ -27,7 +29,7 @@ all_services as (
         sum(advocate_fte) as advocate_fte,
         'England and Wales' as area_label
     from service_rows
-    where force_code = {{ disclosure_total_code() }}
+    where force_code = {{ service_areas_total_code() }}
     group by month
 )
 

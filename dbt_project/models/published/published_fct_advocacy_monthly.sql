@@ -1,27 +1,12 @@
 -- Advocacy services' monthly caseloads by service and force area, with each service's total
--- and an all-services total, disclosure controlled.
+-- over the force areas it serves (force_code X00000001) and an all-services total for England
+-- and Wales (K04000001), disclosure controlled.
 {{ config(alias='fct_advocacy_monthly') }}
 
-{%- set counts = [
-    'referrals_received', 'cases_opened', 'cases_closed', 'open_cases_end', 'waiting_list_end',
-] %}
-
-with rows_ as (
-    select * from {{ ref('disclosure_rows__advocacy') }}
-),
-
-status as (
-    {{ disclosure_status('fct_advocacy_monthly', counts) }}
-)
-
-select
-    rows_.month,
-    rows_.service_name,
-    rows_.force_code,
-    rows_.area_label,
-    {%- for column in counts %}
-        {{ disclosure_count(column) }},
-    {%- endfor %}
-    rows_.advocate_fte
-from rows_
-left join status on rows_.row_key = status.row_key
+{{ published_count_table(
+    'fct_advocacy_monthly', 'disclosure_rows__advocacy',
+    columns=['month', 'service_name', 'force_code', 'area_label'],
+    counts=['referrals_received', 'cases_opened', 'cases_closed', 'open_cases_end', 'waiting_list_end'],
+    carried=['advocate_fte'],
+    period_type='month',
+) }}

@@ -111,7 +111,7 @@ advocacy_months as (
         bool_or(waiting_list_end_marker = '[c]') as waiting_list_end,
         bool_or(waiting_list_end_marker = '[c]' or open_cases_end_marker = '[c]') as advocacy_caseload
     from {{ ref('published_fct_advocacy_monthly') }}
-    where force_code != {{ total }} or service_name = 'All services'
+    where force_code != {{ service_areas_total_code() }}
     group by force_code, month
 ),
 
@@ -458,7 +458,25 @@ select
     case
         when comparators.is_withheld then 'insufficient_data' else comparators.funnel_class
     end as funnel_class,
-    comparators.is_low_reliability
+    comparators.is_low_reliability,
+    -- The method is published always (funnel_class cannot be read without it); its numeric
+    -- parameters, computed over every force, follow phi's rule above.
+    comparators.funnel_method,
+    comparators.funnel_scale,
+    comparators.funnel_winsor_fraction,
+    comparators.funnel_units,
+    case when not comparators.period_withheld then comparators.funnel_tau2 end as funnel_tau2,
+    case
+        when not comparators.period_withheld then comparators.funnel_dispersion_statistic
+    end as funnel_dispersion_statistic,
+    comparators.funnel_dispersion_critical_95,
+    case when comparators.period_withheld then '[c]' end as funnel_parameters_marker,
+    comparators.period_status,
+    case when comparators.period_status != 'complete' then '[p]' end as period_status_marker,
+    comparators.quarters_in_period,
+    comparators.value_unit,
+    comparators.population_mid_year,
+    comparators.population_basis
 from comparators
 left join peers
     on

@@ -3,23 +3,9 @@
 -- and the contacts whose force area is not known but whose region is.
 {{ config(alias='helpline_regional_monthly') }}
 
-{%- set counts = ['contacts', 'answered', 'unanswered'] %}
-
-with rows_ as (
-    select * from {{ ref('disclosure_rows__helpline_regions') }}
-),
-
-status as (
-    {{ disclosure_status('helpline_regional_monthly', counts) }}
-)
-
-select
-    rows_.month,
-    rows_.region_code,
-    rows_.area_label,
-    rows_.channel,
-    {%- for column in counts %}
-        {{ disclosure_count(column) }}{% if not loop.last %},{% endif %}
-    {%- endfor %}
-from rows_
-left join status on rows_.row_key = status.row_key
+{{ published_count_table(
+    'helpline_regional_monthly', 'disclosure_rows__helpline_regions',
+    columns=['month', 'region_code', 'area_label', 'channel'],
+    counts=['contacts', 'answered', 'unanswered'],
+    period_type='month',
+) }}

@@ -22,6 +22,8 @@ select
         as difference,
     case when coalesce(status.extract_crimes__suppressed, true) then null else rows_.difference_pct end
         as difference_pct,
-    case when coalesce(status.extract_crimes__suppressed, true) then '[c]' end as difference_marker
+    case when coalesce(status.extract_crimes__suppressed, true) then '[c]' end as difference_marker,
+    {{ period_status_columns() }}
 from rows_
 left join status on rows_.row_key = status.row_key
+{{ period_status_join() }}

@@ -1,7 +1,6 @@
 {#- Every area code a published table uses, once, with what it means (docs/WAREHOUSE.md,
     "Periods and area codes"). A code never means two things: a service's total over the force
     areas it serves is not England and Wales, so it has its own code and kind. -#}
-{%- set all_served_code = var('service_areas_total_code', 'X00000001') -%}
 with forces as (
     select * from {{ ref('ref_forces') }}
 ),
@@ -31,7 +30,7 @@ fixed_areas as (
             'The 4 Welsh force areas; also the region_code of Welsh forces (Wales has no ONS regions).'
         ),
         (
-            '{{ all_served_code }}',
+            {{ service_areas_total_code() }},
             'All force areas served',
             'service_areas_total',
             null,

@@ -135,18 +135,8 @@ winsorised as (
 ),
 
 period_dispersion as (
-    -- Per funnel. Aggregates ordered by force add in one order, so reruns give identical
-    -- figures (a window average adds in whatever order the threads meet).
-    select
-        metric_id,
-        period_type,
-        period,
-        {{ funnel_phi('z_winsorised', order_by='force_code') }} as phi,
-        {{ funnel_units('z_winsorised') }} as units,
-        {{ funnel_weight_sum('se', 'z_winsorised', 1, order_by='force_code') }} as sum_w,
-        {{ funnel_weight_sum('se', 'z_winsorised', 2, order_by='force_code') }} as sum_w2
-    from winsorised
-    group by metric_id, period_type, period
+    -- Per funnel (macros/funnel_limit_grid.sql).
+    {{ funnel_dispersion('winsorised', partition) }}
 ),
 
 dispersion as (
