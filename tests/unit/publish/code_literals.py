@@ -48,3 +48,12 @@ def literals(path: Path, matches: Callable[[str], object]) -> list[tuple[int, st
         and id(node) not in docstrings
         and matches(node.value)
     ]
+
+
+def beyond_allowance(
+    files: list[Path], found_in: Callable[[Path], list], allowed: dict[str, int]
+) -> dict[str, list]:
+    """Per scanned file (relative path), what ``found_in`` finds there, where that is more
+    than the file's listed allowance (the literals known and explained)."""
+    found = {str(p.relative_to(PROJECT_ROOT)): hits for p in files if (hits := found_in(p))}
+    return {path: hits for path, hits in found.items() if len(hits) > allowed.get(path, 0)}

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ingest.settings import PROJECT_ROOT, SEEDS_DIR
-from tests.unit.publish.code_literals import literals, scanned_files
+from tests.unit.publish.code_literals import beyond_allowance, literals, scanned_files
 
 METRICS = list(csv.DictReader((SEEDS_DIR / "ref_metrics.csv").open(encoding="utf-8")))
 RATE_BASE = re.compile(r"\bper (1,000|100,000)\b(?! residents)")
@@ -59,16 +59,7 @@ def test_no_module_of_the_app_or_the_exports_defines_a_metric():
     files = scanned_files()
     assert any(p.name == "spreadsheet.py" for p in files)
     assert any(p.name == "report.html.j2" for p in files)
-    found = {
-        str(p.relative_to(PROJECT_ROOT)): literals
-        for p in files
-        if (literals := metric_literals(p))
-    }
-    defining = {
-        path: literals
-        for path, literals in found.items()
-        if len(literals) > NOT_THE_METRIC.get(path, 0)
-    }
+    defining = beyond_allowance(files, metric_literals, NOT_THE_METRIC)
     assert not defining, f"metric labels and units must come from ref_metrics: {defining}"
 
 

@@ -19,7 +19,7 @@ from publish.shorthand import (
     REVISED,
     SUPPRESSED,
 )
-from tests.unit.publish.code_literals import literals, scanned_files
+from tests.unit.publish.code_literals import beyond_allowance, literals, scanned_files
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -153,14 +153,5 @@ def test_no_module_of_the_app_or_the_exports_defines_a_marker():
     assert any(p.name == "spreadsheet.py" for p in files) and any(
         p.name == "data.py" for p in files
     )
-    found = {
-        str(p.relative_to(PROJECT_ROOT)): literals
-        for p in files
-        if (literals := _marker_literals(p))
-    }
-    defining = {
-        path: literals
-        for path, literals in found.items()
-        if len(literals) > NOT_YET_CONVERTED.get(path, 0)
-    }
+    defining = beyond_allowance(files, _marker_literals, NOT_YET_CONVERTED)
     assert not defining, f"markers must come from publish.shorthand: {defining}"
