@@ -30,6 +30,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from publish.shorthand import PERIOD_STATUS_COLUMNS
+
 REVISED = "[r]"  # the GSS shorthand for "revised"; publish/shorthand.py owns the full list
 METHOD_CHANGE = "method change"
 LATE_OUTCOMES = "late outcomes"
@@ -100,9 +102,14 @@ def method_version(manifest_path: Path) -> str:
 
 
 def measure_pairs(columns: list[str]) -> list[tuple[str, str]]:
-    """(measure, marker) for every column with a sibling `<column>_marker`."""
+    """(measure, marker) for every column with a sibling `<column>_marker`, except a row's
+    period status (text that qualifies the row, not a figure)."""
     present = set(columns)
-    return [(c, f"{c}_marker") for c in columns if f"{c}_marker" in present]
+    return [
+        (c, f"{c}_marker")
+        for c in columns
+        if f"{c}_marker" in present and c not in PERIOD_STATUS_COLUMNS
+    ]
 
 
 def _strip_revised(expr: str) -> str:

@@ -39,6 +39,11 @@ LOW_RELIABILITY = "[u]"
 PROVISIONAL = "[p]"
 REVISED = "[r]"
 
+# A row's period-status columns: text ('complete', 'part_year', 'maturing'), each with a
+# sibling `<column>_marker` holding [p]. They qualify the whole row; they are not measures, so
+# the revisions log and the spreadsheets' figure columns leave them out.
+PERIOD_STATUS_COLUMNS = ("period_status", "outcome_period_status")
+
 # A rate or proportion from fewer than this many events is marked low reliability.
 LOW_RELIABILITY_EVENTS = 10
 

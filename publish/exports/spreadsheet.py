@@ -125,7 +125,10 @@ def number_cells(values: list[object], digits: int, scale: float = 1.0) -> list[
     return [X if v is None else round(float(v) * scale, digits) for v in values]
 
 
-ROW_QUALIFIER_COLUMNS = ("revised_marker", "period_status_marker", "outcome_period_status_marker")
+ROW_QUALIFIER_COLUMNS = (
+    "revised_marker",
+    *(f"{c}_marker" for c in shorthand.PERIOD_STATUS_COLUMNS),
+)
 
 
 def qualifier_cells(frame: pl.DataFrame, counts: list[str]) -> list[str]:

@@ -97,6 +97,12 @@ def test_grains_come_from_the_unique_combination_tests(tmp_path):
     ]
 
 
+def test_a_rows_period_status_is_not_a_measure():
+    columns = ["crimes", "crimes_marker", "period_status", "period_status_marker"]
+    columns += ["outcome_period_status", "outcome_period_status_marker"]
+    assert revisions.measure_pairs(columns) == [("crimes", "crimes_marker")]
+
+
 def test_changed_cells_are_exactly_the_changed_values_and_markers(pair):
     cells = revisions.changed_cells(pair, {"crimes": KEYS}, "pub", "prev")
     got = {
