@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.records.contracts import (
+    ACTION_PLAN_RETURNS,
     ADVOCACY_CASELOAD,
     CPS_RETURNS,
     FORCE_CRIMES,
@@ -116,6 +117,15 @@ REGISTRY: tuple[Source, ...] = (
         period=("month",),
         submitter="service_name",
         period_grain="month",
+    ),
+    Source(
+        "action_plan_returns",
+        "records",
+        "one force, quarter and recommendation of an action-plan progress return",
+        ACTION_PLAN_RETURNS,
+        scope=("force_code",),
+        period=("financial_year", "fy_quarter"),
+        submitter="force_code",
     ),
     Source(
         "home_office_prc",
