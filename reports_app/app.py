@@ -47,6 +47,7 @@ PAGES = [
     ("protection.py", "Protection", "protection"),
     ("hidden_stalking.py", "Hidden stalking", "hidden-stalking"),
     ("service_demand.py", "Service demand", "service-demand"),
+    ("action_plans.py", "Action plans", "action-plans"),
     ("data_quality.py", "Data quality and coverage", "data-quality"),
     ("methodology.py", "Methodology and downloads", "methodology"),
 ]

@@ -34,6 +34,7 @@ PAGES = {
     "protection": "Protection",
     "hidden_stalking": "Hidden stalking",
     "service_demand": "Service demand",
+    "action_plans": "Action plans",
     "data_quality": "Data quality and coverage",
     "methodology": "Methodology and downloads",
 }
