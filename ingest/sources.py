@@ -23,6 +23,7 @@ from ingest.records.contracts import (
     FORCE_CRIMES,
     FORCE_SPOS,
     HELPLINE_CONTACTS,
+    SURVEY_ESTIMATES,
     Contract,
 )
 
@@ -126,6 +127,14 @@ REGISTRY: tuple[Source, ...] = (
         scope=("force_code",),
         period=("financial_year", "fy_quarter"),
         submitter="force_code",
+    ),
+    Source(
+        "survey_estimates",
+        "records",
+        "one survey and 12 months of a published national survey estimate",
+        SURVEY_ESTIMATES,
+        period=("period_end",),
+        period_grain="month",
     ),
     Source(
         "home_office_prc",

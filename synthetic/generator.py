@@ -22,7 +22,7 @@ import polars as pl
 from tqdm import tqdm
 
 from ingest.settings import DataPaths, data_paths
-from synthetic import action_plans, advocacy, cps, helpline, spos
+from synthetic import action_plans, advocacy, cps, helpline, spos, survey
 from synthetic.common import (
     GENERATOR_VERSION,
     SYNTHETIC_PREFIX,
@@ -56,6 +56,7 @@ SOURCES = (
     "helpline_contacts",
     "advocacy_caseload",
     "action_plan_returns",
+    "survey_estimates",
 )
 PUBLISHED_HOOK_MODULE = "synthetic.published"
 
@@ -64,9 +65,9 @@ SYNTHETIC DATA - NOT REAL
 
 Every file in this landing area whose name begins with SYNTHETIC_ was written by the project's
 synthetic demo-data generator (python -m synthetic). The crimes, people, names, dates of
-birth, references, orders, prosecutions, helpline contacts, advocacy caseloads and action-plan
-returns (against a synthetic list of recommendations) they hold are invented. They describe no
-real person or case and must never be presented as statistics.
+birth, references, orders, prosecutions, helpline contacts, advocacy caseloads, action-plan
+returns (against a synthetic list of recommendations) and survey estimates they hold are
+invented. They describe no real person or case and must never be presented as statistics.
 
 Volumes follow published figures only in broad size (see docs/SYNTHETIC_DATA.md).
 
@@ -392,6 +393,17 @@ def generate(config: GeneratorConfig) -> GenerationResult:
             created=extracted,
         )
         record("action_plan_returns", profile, n_written)
+
+    # --- survey estimates, one national file ------------------------------------------------
+    profile = profiles[STANDARD_PROFILE["survey_estimates"]]
+    n_written = write_export(
+        survey.generate_survey_estimates(seed, scale, forces, quarters),
+        profile,
+        landing_file(landing, "survey_estimates", ["national"], profile),
+        banner=[],
+        created=extracted,
+    )
+    record("survey_estimates", profile, n_written)
 
     # --- counts for the published-tables hook ----------------------------------------------
     quarter_keys = pl.DataFrame(

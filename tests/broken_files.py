@@ -1476,3 +1476,41 @@ def action_plan_row_outside_its_declared_quarter(landing: Path, tag: int) -> Cas
     return Case(
         (partial("action_plan_returns", file, 3, {(4, "force_code", "outside_declared_scope")}),)
     )
+
+
+# --- issue 18: survey estimates (SOURCES.md §9) ---------------------------------------------
+
+
+@case
+def survey_estimate_outside_its_interval(landing: Path, tag: int) -> Case:
+    """An estimate above its own interval, a per cent over 100 and a period written in words:
+    each row quarantined by its rule, the good row kept."""
+    file = file_name(tag, "survey")
+    base = {
+        "survey": "csew",
+        "estimate_pct": "2.8",
+        "lower_pct": "2.6",
+        "upper_pct": "3.0",
+        "population_base": "48,600,000",
+    }
+    rows = [
+        base | {"period_end": "2018-09"},
+        base | {"period_end": "2018-12", "estimate_pct": "3.4"},
+        base | {"period_end": "2019-03", "upper_pct": "130"},
+        base | {"period_end": "year ending June 2019"},
+    ]
+    land(landing, "survey_estimates", file, csv_text(rows))
+    return Case(
+        (
+            partial(
+                "survey_estimates",
+                file,
+                4,
+                {
+                    (3, "estimate_pct", "estimate_outside_interval"),
+                    (4, "upper_pct", "above_maximum"),
+                    (5, "period_end", "invalid_month"),
+                },
+            ),
+        )
+    )

@@ -54,6 +54,8 @@ PUBLISHED_TABLES = {
     "action_plan_status_quarterly",
     "action_plan_overdue",
     "action_plan_publication",
+    # Recorded stalking crimes per 100 survey-estimated victims: two published statistics.
+    "survey_against_records",
 }
 
 # Integer columns of published tables that are not counts under disclosure control.
@@ -68,6 +70,10 @@ NOT_COUNTS = {
     "ons_pfa_recorded_crime": {
         "offences": "already published by ONS",
         "population": "resident population (public ONS estimate)",
+    },
+    "survey_against_records": {
+        "population_base": "the survey's published population base (adults aged 16 and over)",
+        "recorded_crimes": "the Home Office's published counts, summed (already public)",
     },
     "reconciliation_home_office": {
         "home_office_offences": "already published by the Home Office",

@@ -41,6 +41,7 @@ SOURCES = (
     "helpline_contacts",
     "advocacy_caseload",
     "action_plan_returns",
+    "survey_estimates",
 )
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "ingest" / "profiles"
 DATE_COLUMNS = {
@@ -327,6 +328,7 @@ def test_every_source_and_profile_is_produced(run):
         "cps_returns": 8,
         "helpline_contacts": 8,
         "advocacy_caseload": 8,
+        "survey_estimates": 1,
     }
     # One return per force and quarter, but for the silent forces and the missed quarters.
     plan_files = manifest["files"]["action_plan_returns"]
@@ -637,6 +639,20 @@ def test_action_plan_returns_follow_their_contract(run):
     dates = by_force["plan_published_date"]
     assert (dates <= "2024-11-30").sum() > 0 and (dates > "2024-11-30").sum() > 0
     assert dates.null_count() > 0
+
+
+def test_survey_estimates_cover_each_whole_12_months_of_the_window(run):
+    survey = run["frames"]["survey_estimates"].with_columns(
+        pl.col(c).cast(pl.Float64) for c in ("estimate_pct", "lower_pct", "upper_pct")
+    )
+    # One estimate per 12 months ending on the last month of the 4th quarter or later.
+    ends = [f"{q.end:%Y-%m}" for q in _quarters(run)[3:]]
+    assert survey["period_end"].to_list() == ends
+    assert set(survey["survey"]) == {"csew"}
+    assert (survey["lower_pct"] < survey["estimate_pct"]).all()
+    assert (survey["estimate_pct"] < survey["upper_pct"]).all()
+    assert survey["estimate_pct"].is_between(1, 6).all()
+    assert survey["population_base"].cast(pl.Int64).n_unique() == 1
 
 
 def _quarters(run) -> list[FinancialQuarter]:

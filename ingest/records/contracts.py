@@ -187,3 +187,20 @@ ACTION_PLAN_RETURNS = Contract(
         "plan_within_return_quarter",
     ),
 )
+
+SURVEY_ESTIMATES = Contract(
+    source="survey_estimates",
+    columns=(
+        Column("survey", "code", allowed=("csew",)),  # Crime Survey for England and Wales
+        Column("period_end", "month"),  # the last month of the survey's 12 months
+        # Adults aged 16 and over who experienced stalking in the 12 months, per cent, with
+        # the published 95% confidence interval, and the population the per cent is of.
+        Column("estimate_pct", "decimal", minimum=0, maximum=100),
+        Column("lower_pct", "decimal", minimum=0, maximum=100),
+        Column("upper_pct", "decimal", minimum=0, maximum=100),
+        Column("population_base", "int", minimum=1),
+    ),
+    period_columns=("period_end",),
+    row_key=("survey", "period_end"),
+    cross_rules=("interval_contains_estimate",),
+)

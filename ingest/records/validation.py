@@ -297,6 +297,12 @@ def cross_rules(contract: Contract) -> list[Rule]:
             t("convictions") > t("prosecutions_completed"),
             "convictions cannot exceed prosecutions completed",
         ),
+        "interval_contains_estimate": Rule(
+            "estimate_pct",
+            "estimate_outside_interval",
+            (t("lower_pct") > t("estimate_pct")) | (t("estimate_pct") > t("upper_pct")),
+            "the estimate must lie within its interval: lower_pct <= estimate_pct <= upper_pct",
+        ),
         "status_within_return_quarter": Rule(
             "status_date",
             "status_date_after_return_quarter",

@@ -162,7 +162,7 @@ else:
         counts.rename({"recommendation_id": "recommendation", "due_date": "due"}),
         f"Forces by action-plan status, {quarter}",
         numbers=list(LABELS.values()),
-        caption="Counts of forces, not of people.",
+        caption="Counts of forces, not of people",
         area=(NATIONAL_CODE, NATIONAL_LABEL)
         if region == ALL_REGIONS
         else (now["region_code"][0], region),
@@ -271,8 +271,12 @@ else:
     )
 
 with st.expander("The recommendations"):
-    st.dataframe(
-        recommendations.with_columns(pl.col("due_date").cast(pl.String)),
-        hide_index=True,
-        width="stretch",
+    listed = recommendations.with_columns(pl.col("due_date").cast(pl.String))
+    st.dataframe(listed, hide_index=True, width="stretch")
+    download(
+        "Download the recommendations (CSV)",
+        listed.write_csv(),
+        "recommendations.csv",
+        mime="text/csv",
+        key="download_recommendations",
     )

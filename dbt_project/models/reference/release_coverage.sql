@@ -13,6 +13,7 @@ with submitted as (
             when source = 'advocacy_caseload' then split_part(period_key, '|', 2)
             when source = 'helpline_contacts' then 'national_helpline'
             when source = 'home_office_prc' then 'home_office'
+            when source = 'survey_estimates' then 'survey'
             else 'ons'
         end as submitter,
         case
