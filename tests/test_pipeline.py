@@ -252,6 +252,9 @@ def test_every_source_lands_in_its_marts(demo_pipeline):
                 "ons_pfa_recorded_crime",
                 "reconciliation_home_office",
                 "force_comparisons",
+                "action_plan_status_quarterly",
+                "action_plan_publication",
+                "survey_against_records",
             )
         }
         profiles = {
