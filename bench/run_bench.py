@@ -97,7 +97,7 @@ def timed_run(args: list[str], data_dir: Path) -> tuple[float, float, str]:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-5000:])
         raise SystemExit(f"failed: {' '.join(args)}")
     peak_kb = int(result.stderr.strip().splitlines()[-1])
-    return seconds, peak_kb / 2**20, result.stdout
+    return seconds, peak_kb / 2**20, result.stderr  # the progress lines go to stderr
 
 
 def generate(landing_root: Path, scale: float, years: int, seed: int) -> dict:

@@ -374,7 +374,8 @@ def test_an_incremental_run_builds_what_a_full_run_does(demo_pipeline, tmp_path)
     shutil.copytree(demo_pipeline.root, incremental)
     add_one_force_quarter(incremental)
     result = run_pipeline(incremental)
-    assert "incremental: force_crimes changed" in result.stdout, result.stdout[-2000:]
+    output = result.stdout + result.stderr  # the progress console is the terminal's stderr
+    assert "incremental: force_crimes changed" in output, output[-2000:]
     full = tmp_path / "full"
     shutil.copytree(incremental / "landing", full / "landing")
     run_pipeline(full)
