@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ingest.settings import SEEDS_DIR
+
 TOTAL = "K04000001"  # England and Wales
 # An advocacy service's total over the force areas it serves (reference.areas).
 SERVICE_AREAS_TOTAL = "X00000001"
@@ -85,6 +87,10 @@ COUNTS = {
         ["extract_crimes"],
     ),
 }
+
+
+# A rate per resident: its denominator is no published count (ref_metrics.denominator_column).
+POPULATION_DENOMINATOR = "population_years"
 
 
 def financial_year_of_month(month: pl.Expr) -> pl.Expr:
@@ -405,6 +411,21 @@ def add_helpline_region_equations(relations: Relations, tables: dict[str, pl.Dat
         relations.add_terms(rest, eq, cell_expr("fct_helpline_monthly", measure, hl_keys), -1)
 
 
+def comparison_metric_inputs(inputs: dict) -> dict[str, tuple[str, str | None]]:
+    """metric_id -> (numerator input, denominator input or None for a population), from the
+    one definition of the metrics (seeds/ref_metrics.csv, published as reference.ref_metrics),
+    for the metrics whose inputs are published count cells (the others are not relations)."""
+    metrics = pl.read_csv(SEEDS_DIR / "ref_metrics.csv", infer_schema=False)
+    out = {}
+    for metric_id, numerator, denominator in metrics.select(
+        "metric_id", "numerator_column", "denominator_column"
+    ).iter_rows():
+        denominator = None if denominator == POPULATION_DENOMINATOR else denominator
+        if numerator in inputs and (denominator is None or denominator in inputs):
+            out[metric_id] = (numerator, denominator)
+    return out
+
+
 def add_comparison_equations(
     relations: Relations, tables: dict[str, pl.DataFrame], territorial: list[str]
 ) -> None:
@@ -477,21 +498,7 @@ def add_comparison_equations(
         "evidential_difficulties",
     ]:
         inputs[measure] = source(response, "fct_stalking_response_quarterly", sr_keys, measure)
-    metric_inputs = {
-        "stalking_rate": ("stalking_crimes", None),
-        "stalking_harassment_rate": ("stalking_harassment_crimes", None),
-        "stalking_share": ("stalking_crimes", "stalking_harassment_crimes"),
-        "screening_rate": ("screened", "stalking_crimes"),
-        "high_risk_share": ("high_risk", "risk_assessed"),
-        "charge_rate": ("charged_summonsed", "outcomes_assigned"),
-        "evidential_difficulties_share": ("evidential_difficulties", "outcomes_assigned"),
-        "spo_application_rate": ("spo_applications", "stalking_crimes"),
-        "spo_grant_rate": ("spo_granted", "spo_decided"),
-        "masip_referral_rate": ("masip_referred", "stalking_crimes"),
-        "conviction_rate": ("convictions", "prosecutions_completed"),
-        "helpline_contacts_rate": ("helpline_contacts", None),
-        "helpline_answer_rate": ("helpline_answered", "helpline_contacts"),
-    }
+    metric_inputs = comparison_metric_inputs(inputs)
     quarters = fc.filter(pl.col("period_type") == "quarter")
     for metric_id, roles in metric_inputs.items():
         rows = quarters.filter(pl.col("metric_id") == metric_id)

@@ -70,3 +70,21 @@ def test_no_module_of_the_app_or_the_exports_defines_a_metric():
         if len(literals) > NOT_THE_METRIC.get(path, 0)
     }
     assert not defining, f"metric labels and units must come from ref_metrics: {defining}"
+
+
+def test_the_comparison_macro_spells_the_seeds_inputs():
+    # dbt loops over metrics at compile time, so macros/disclosure.sql holds the inputs as a
+    # Jinja dict; the seed is the definition (the audit's relations read it), and this keeps
+    # the dict equal to it.
+    text = (PROJECT_ROOT / "dbt_project" / "macros" / "disclosure.sql").read_text()
+    body = text[text.index("macro comparison_metric_inputs") :].split("endmacro")[0]
+    pairs = re.findall(r"'(\w+)': \('(\w+)', (?:none|'(\w+)')\)", body)
+    macro = {metric: (numerator, denominator or None) for metric, numerator, denominator in pairs}
+    seed = {
+        m["metric_id"]: (
+            m["numerator_column"],
+            None if m["denominator_column"] == "population_years" else m["denominator_column"],
+        )
+        for m in METRICS
+    }
+    assert macro and macro == seed
