@@ -125,10 +125,15 @@ def number_cells(values: list[object], digits: int, scale: float = 1.0) -> list[
     return [X if v is None else round(float(v) * scale, digits) for v in values]
 
 
+ROW_QUALIFIER_COLUMNS = ("revised_marker", "period_status_marker", "outcome_period_status_marker")
+
+
 def qualifier_cells(frame: pl.DataFrame, counts: list[str]) -> list[str]:
     """Per row, the qualifying shorthand of its figures ([p], [r]), or "Neither"."""
     columns = [f"{c}_marker" for c in counts if f"{c}_marker" in frame.columns]
-    columns += [c for c in ("revised_marker",) if c in frame.columns]
+    # A row's own qualifiers: revised, and [p] for a part year or a quarter still maturing
+    # (published count tables carry them beside the counts' disclosure markers).
+    columns += [c for c in ROW_QUALIFIER_COLUMNS if c in frame.columns]
     revised = frame["is_revised"].to_list() if "is_revised" in frame.columns else None
     rows = frame.select(columns).iter_rows() if columns else [()] * frame.height
     cells = []

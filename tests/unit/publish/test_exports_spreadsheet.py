@@ -36,6 +36,22 @@ def test_qualifying_markers_go_in_the_rows_own_column():
     assert qualifier_cells(pl.DataFrame({"a": [1, 2]}), ["a"]) == [NEITHER, NEITHER]
 
 
+def test_a_rows_period_status_is_one_of_its_qualifiers():
+    # Published count tables mark a part year or a maturing quarter in period_status_marker.
+    frame = pl.DataFrame(
+        {
+            "a": [1, 2, 3],
+            "a_marker": [None, None, "[r]"],
+            "period_status_marker": [None, "[p]", "[p]"],
+        }
+    )
+    assert qualifier_cells(frame, ["a"]) == [
+        NEITHER,
+        "[p] provisional",
+        "[p] provisional; [r] revised",
+    ]
+
+
 def test_text_from_returns_is_kept_as_text():
     assert _safe_cell("Bedfordshire") == "Bedfordshire"
     assert _safe_cell(12) == 12
