@@ -37,3 +37,11 @@ def service_lookup() -> dict[str, str]:
     """Registered advocacy services (seed ref_services), normalised name → registered name."""
     frame = pl.read_csv(SEEDS_DIR / "ref_services.csv", infer_schema=False)
     return {normalise_name(name): name for name in frame["service_name"].to_list()}
+
+
+@lru_cache(maxsize=1)
+def recommendation_lookup() -> dict[str, str]:
+    """Recommendations forces report against (seed ref_recommendations), normalised id → id."""
+    frame = pl.read_csv(SEEDS_DIR / "ref_recommendations.csv", infer_schema=False)
+    ids = frame["recommendation_id"].to_list()
+    return {"".join(i.split()).upper(): i for i in ids}

@@ -17,11 +17,13 @@ from pathlib import Path
 import polars as pl
 
 from ingest.records.contracts import (
+    ACTION_PLAN_RETURNS,
     ADVOCACY_CASELOAD,
     CPS_RETURNS,
     FORCE_CRIMES,
     FORCE_SPOS,
     HELPLINE_CONTACTS,
+    SURVEY_ESTIMATES,
     Contract,
 )
 
@@ -115,6 +117,23 @@ REGISTRY: tuple[Source, ...] = (
         scope=("service_name", "force_code"),
         period=("month",),
         submitter="service_name",
+        period_grain="month",
+    ),
+    Source(
+        "action_plan_returns",
+        "records",
+        "one force, quarter and recommendation of an action-plan progress return",
+        ACTION_PLAN_RETURNS,
+        scope=("force_code",),
+        period=("financial_year", "fy_quarter"),
+        submitter="force_code",
+    ),
+    Source(
+        "survey_estimates",
+        "records",
+        "one survey and 12 months of a published national survey estimate",
+        SURVEY_ESTIMATES,
+        period=("period_end",),
         period_grain="month",
     ),
     Source(

@@ -4,6 +4,12 @@ Runs in process against a persistent Dagster instance under the data directory, 
 its asset materialisations and check results show in `make ui` afterwards. The terminal shows
 one line per step (orchestration.progress); the full log goes to
 <data dir>/logs/pipeline-<time>.log, named at the end.
+
+full_pipeline runs in two parts in the one process: ingest (with its blocking checks), then
+only what the new files change (orchestration.incremental: the dbt models downstream of the
+changed sources with their tests, linkage if the crimes changed, the audit, the release). With
+--full, or when the dbt project changed or no earlier build is recorded, the second part is
+everything. Nothing new: nothing after ingest runs.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import time
 
 from ingest.lock import data_dir_lock
 from ingest.settings import data_paths
+from orchestration import incremental
 from orchestration.dbt_manifest import prepare_manifest
 from orchestration.progress import (
     PipelineProgress,
@@ -28,6 +35,9 @@ from orchestration.progress import (
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.run_pipeline")
     parser.add_argument("--job", default="full_pipeline", help="Dagster job to run")
+    parser.add_argument(
+        "--full", action="store_true", help="rebuild and test every model, not only what changed"
+    )
     args = parser.parse_args(argv)
 
     paths = data_paths().ensure()
@@ -57,11 +67,28 @@ def main(argv: list[str] | None = None) -> int:
             stage = "running the job"
             # One run per data dir, held from ingest to publish (the ingest steps re-enter it).
             with data_dir_lock(paths.root), handler, dg.DagsterInstance.get() as instance:
-                result = job.execute_in_process(
-                    run_config={"loggers": {"progress": {}}},
-                    instance=instance,
-                    raise_on_error=False,
-                )
+
+                def execute(selection=None):
+                    return job.execute_in_process(
+                        run_config={"loggers": {"progress": {}}},
+                        instance=instance,
+                        raise_on_error=False,
+                        asset_selection=selection,
+                    )
+
+                if args.job != "full_pipeline":
+                    result = execute()
+                else:
+                    graph = defs.resolve_asset_graph()
+                    ingest = dg.AssetSelection.groups("ingest").resolve(graph)
+                    result = execute(sorted(ingest))
+                    if result.success:
+                        plan = incremental.plan(paths, graph, full=args.full)
+                        console.print(f"  {plan.summary}")
+                        if plan.keys:
+                            result = execute(sorted(plan.keys))
+                        if result.success:
+                            plan.state.save(paths)
         except Exception as error:  # outside any step: say where, why, and the log
             log.write(f"\n{type(error).__name__}: {error}\n")
             import traceback

@@ -283,7 +283,8 @@ def touched_since(
     touched: set[tuple[str | None, str]] = set()
     for source, key in rows:
         parts = key.split("|")
-        if source in ("force_crimes", "force_spos", "cps_returns") and len(parts) == 3:
+        force_quarters = ("force_crimes", "force_spos", "cps_returns", "action_plan_returns")
+        if source in force_quarters and len(parts) == 3:
             touched.add((parts[0], f"{parts[1]} {parts[2]}"))
         elif source == "advocacy_caseload" and len(parts) == 3:
             touched.add((parts[1], " ".join(_quarter_of_month(parts[2]))))

@@ -2,8 +2,9 @@
 a failure does. The Dagster check (orchestration/defs/ingest_assets.py) only calls `check_batch`.
 
 Policy: the batch is every submission of the source accepted since the last check (ledger
-validation `pending`), validated in chunks of whole submissions (a pandas copy of millions of
-rows would otherwise set the run's peak memory). A chunk that fails is re-checked file by
+validation `pending`), validated in chunks of whole submissions, each read by DuckDB straight
+from raw/ Parquet (quality.validate_batch: no copy of the rows in memory). Chunks bound how
+many files a failure has to re-check, not memory. A chunk that fails is re-checked file by
 file; a file that fails on its own is quarantined (ledger status `quarantined`, its rows
 leave the warehouse) and the rest of the batch goes on. The batch fails, and blocks the
 warehouse build, only when a failure cannot be pinned to single files (e.g. two submissions
@@ -18,9 +19,9 @@ import polars as pl
 
 from ingest.ledger import Ledger
 from ingest.settings import DataPaths
-from quality.validate_batch import BatchResult, merge_results, validate_frame
+from quality.validate_batch import BatchResult, merge_results, validate_files
 
-CHECK_CHUNK_ROWS = 750_000
+CHECK_CHUNK_ROWS = 2_000_000
 
 
 @dataclass
@@ -74,7 +75,7 @@ def check_batch(source: str, paths: DataPaths, max_rows: int = CHECK_CHUNK_ROWS)
     results = []
     for chunk in chunks(pending, max_rows):
         files = [str(paths.raw / source / sha / "part.parquet") for sha in chunk]
-        chunk_result = validate_frame(source, pl.read_parquet(files))
+        chunk_result = validate_files(source, files)
         results.append(chunk_result)
         if chunk_result.success:
             for sha in chunk:
@@ -82,7 +83,7 @@ def check_batch(source: str, paths: DataPaths, max_rows: int = CHECK_CHUNK_ROWS)
             continue
         pinned = False
         for sha, file in zip(chunk, files, strict=True):
-            single = validate_frame(source, pl.read_parquet(file))
+            single = validate_files(source, [file])
             if single.success:
                 ledger.set_validation(sha, "passed")
             else:

@@ -47,6 +47,8 @@ PAGES = [
     ("protection.py", "Protection", "protection"),
     ("hidden_stalking.py", "Hidden stalking", "hidden-stalking"),
     ("service_demand.py", "Service demand", "service-demand"),
+    ("action_plans.py", "Action plans", "action-plans"),
+    ("survey_records.py", "Survey and police records", "survey-and-records"),
     ("data_quality.py", "Data quality and coverage", "data-quality"),
     ("methodology.py", "Methodology and downloads", "methodology"),
 ]

@@ -22,7 +22,7 @@ import polars as pl
 from tqdm import tqdm
 
 from ingest.settings import DataPaths, data_paths
-from synthetic import advocacy, cps, helpline, spos
+from synthetic import action_plans, advocacy, cps, helpline, spos, survey
 from synthetic.common import (
     GENERATOR_VERSION,
     SYNTHETIC_PREFIX,
@@ -49,7 +49,15 @@ from synthetic.writers import SYNTHETIC_NOTICE, landing_file, write_export, writ
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("force_crimes", "force_spos", "cps_returns", "helpline_contacts", "advocacy_caseload")
+SOURCES = (
+    "force_crimes",
+    "force_spos",
+    "cps_returns",
+    "helpline_contacts",
+    "advocacy_caseload",
+    "action_plan_returns",
+    "survey_estimates",
+)
 PUBLISHED_HOOK_MODULE = "synthetic.published"
 
 LANDING_README = """\
@@ -57,7 +65,8 @@ SYNTHETIC DATA - NOT REAL
 
 Every file in this landing area whose name begins with SYNTHETIC_ was written by the project's
 synthetic demo-data generator (python -m synthetic). The crimes, people, names, dates of
-birth, references, orders, prosecutions, helpline contacts and advocacy caseloads they hold are
+birth, references, orders, prosecutions, helpline contacts, advocacy caseloads, action-plan
+returns (against a synthetic list of recommendations) and survey estimates they hold are
 invented. They describe no real person or case and must never be presented as statistics.
 
 Volumes follow published figures only in broad size (see docs/SYNTHETIC_DATA.md).
@@ -367,6 +376,34 @@ def generate(config: GeneratorConfig) -> GenerationResult:
             created=extracted,
         )
         record("advocacy_caseload", profile, n_written)
+
+    # --- action-plan returns, one file per returning force and quarter --------------------
+    profile = profiles[STANDARD_PROFILE["action_plan_returns"]]
+    plan_returns = action_plans.generate_action_plans(seed, forces, quarters)
+    for (q_idx, force_code), part in sorted(
+        plan_returns.partition_by(["quarter_idx", "force_code"], as_dict=True).items()
+    ):
+        n_written = write_export(
+            part.select(action_plans.STANDARD_COLUMNS),
+            profile,
+            landing_file(
+                landing, "action_plan_returns", [force_code, quarters[q_idx].file_label], profile
+            ),
+            banner=[],
+            created=extracted,
+        )
+        record("action_plan_returns", profile, n_written)
+
+    # --- survey estimates, one national file ------------------------------------------------
+    profile = profiles[STANDARD_PROFILE["survey_estimates"]]
+    n_written = write_export(
+        survey.generate_survey_estimates(seed, scale, forces, quarters),
+        profile,
+        landing_file(landing, "survey_estimates", ["national"], profile),
+        banner=[],
+        created=extracted,
+    )
+    record("survey_estimates", profile, n_written)
 
     # --- counts for the published-tables hook ----------------------------------------------
     quarter_keys = pl.DataFrame(

@@ -37,6 +37,8 @@ STANDARD_PROFILE = {
     "cps_returns": "cps_returns_standard",
     "helpline_contacts": "helpline_contacts_standard",
     "advocacy_caseload": "advocacy_caseload_standard",
+    "action_plan_returns": "action_plan_returns_standard",
+    "survey_estimates": "survey_estimates_standard",
 }
 LEGACY_CRIME_PROFILES = (
     "force_crimes_legacy_xlsx",

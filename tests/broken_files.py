@@ -1393,3 +1393,124 @@ def sparse_workbook_over_the_limit(landing: Path, tag: int) -> Case:
     book.save(out)
     land(landing, "force_crimes", file, out.getvalue())
     return Case((whole_file_rejected("force_crimes", file, "over_size_limit", "100,000 rows"),))
+
+
+# --- issue 18: action-plan returns (SOURCES.md §8) ------------------------------------------
+
+RECOMMENDATIONS = sorted(
+    pl.read_csv(SEEDS_DIR / "ref_recommendations.csv", infer_schema=False)[
+        "recommendation_id"
+    ].to_list()
+)
+
+
+def action_plan(tag: int, n: int, **changes: str) -> dict[str, str]:
+    row = {
+        "force_code": "E23000032",
+        "financial_year": "2024/25",
+        "fy_quarter": "Q3",
+        "recommendation_id": RECOMMENDATIONS[(n - 1) % len(RECOMMENDATIONS)],
+        "status": "implemented",
+        "status_date": "2024-11-20",
+        "evidence_ref": f"EV-2024-{tag:03d}{n}",
+        "plan_published": "Y",
+        "plan_published_date": "2024-11-28",
+    }
+    return row | changes
+
+
+@case
+def action_plan_rows_that_break_its_rules(landing: Path, tag: int) -> Case:
+    """Free text in the evidence column, an unknown recommendation, implemented without
+    evidence, a status after the return's quarter, a plan date without a plan: each row
+    quarantined by its rule, the good rows kept, no free text stored."""
+    file = file_name(tag, "action_plans")
+    rows = [
+        action_plan(tag, 1),
+        action_plan(tag, 2, evidence_ref="see email from DCI 07700 900456"),
+        action_plan(tag, 3, recommendation_id="R-UNKNOWN-99"),
+        action_plan(tag, 4, evidence_ref=""),
+        action_plan(tag, 5, status_date="2025-01-02"),
+        action_plan(tag, 6, plan_published="N"),
+        action_plan(tag, 7, status="in_progress", evidence_ref=""),
+    ]
+    land(landing, "action_plan_returns", file, csv_text(rows))
+    return Case(
+        (
+            partial(
+                "action_plan_returns",
+                file,
+                7,
+                {
+                    (3, "evidence_ref", "invalid_reference_code"),
+                    (4, "recommendation_id", "unknown_recommendation"),
+                    (5, "evidence_ref", "evidence_required_when_implemented"),
+                    (6, "status_date", "status_date_after_return_quarter"),
+                    (7, "plan_published_date", "plan_date_without_published_plan"),
+                },
+            ),
+        ),
+        secrets=("07700 900456", "DCI"),
+    )
+
+
+@case
+def action_plan_row_outside_its_declared_quarter(landing: Path, tag: int) -> Case:
+    """A return declared for Surrey's 2024/25 Q3 carrying a Q2 row: a row error, never a
+    reason to replace Surrey's Q2."""
+    surrey = "E23000031"
+    file = f"action_plan_returns_{surrey}_2024-25_Q3_2025-01-05.csv"
+    rows = [
+        action_plan(tag, 1, force_code=surrey),
+        action_plan(tag, 2, force_code=surrey),
+        action_plan(
+            tag,
+            3,
+            force_code=surrey,
+            fy_quarter="Q2",
+            status_date="2024-09-01",
+            plan_published_date="2024-09-01",
+        ),
+    ]
+    land(landing, "action_plan_returns", file, csv_text(rows))
+    return Case(
+        (partial("action_plan_returns", file, 3, {(4, "force_code", "outside_declared_scope")}),)
+    )
+
+
+# --- issue 18: survey estimates (SOURCES.md §9) ---------------------------------------------
+
+
+@case
+def survey_estimate_outside_its_interval(landing: Path, tag: int) -> Case:
+    """An estimate above its own interval, a per cent over 100 and a period written in words:
+    each row quarantined by its rule, the good row kept."""
+    file = file_name(tag, "survey")
+    base = {
+        "survey": "csew",
+        "estimate_pct": "2.8",
+        "lower_pct": "2.6",
+        "upper_pct": "3.0",
+        "population_base": "48,600,000",
+    }
+    rows = [
+        base | {"period_end": "2018-09"},
+        base | {"period_end": "2018-12", "estimate_pct": "3.4"},
+        base | {"period_end": "2019-03", "upper_pct": "130"},
+        base | {"period_end": "year ending June 2019"},
+    ]
+    land(landing, "survey_estimates", file, csv_text(rows))
+    return Case(
+        (
+            partial(
+                "survey_estimates",
+                file,
+                4,
+                {
+                    (3, "estimate_pct", "estimate_outside_interval"),
+                    (4, "upper_pct", "above_maximum"),
+                    (5, "period_end", "invalid_month"),
+                },
+            ),
+        )
+    )

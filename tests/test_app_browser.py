@@ -45,6 +45,8 @@ PAGES = [
     ("protection", "Protection", "Screening, risk assessment and MASIP referral"),
     ("hidden-stalking", "Hidden stalking", "Share of courses of conduct"),
     ("service-demand", "Service demand", "What if: advocate posts needed"),
+    ("action-plans?force=E23000032", "Action plans", "Status by force and recommendation"),
+    ("survey-and-records", "Survey and police records", "The survey estimates and the recorded"),
     ("data-quality", "Data quality and coverage", "Reconciliation with Home Office"),
     ("methodology", "Methodology and downloads", "Download every table"),
 ]
@@ -256,6 +258,43 @@ def test_downloads_open(app_url, browser, tmp_path):
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["metadata", "table"]
     assert [c.value for c in book["table"][1]][:8] == TIDY_HEADER.split(",")
+    page.close()
+
+
+def test_action_plans_matrix_follows_its_link_and_downloads(app_url, browser, demo_pipeline):
+    """The matrix drawn for a filtered link has one cell per force and recommendation kept,
+    and its download holds exactly those rows."""
+    base, view = app_url
+    schema = "published" if view == "public" else "marts"
+    db = demo_pipeline.public_db if view == "public" else demo_pipeline.restricted_db
+    with duckdb.connect(str(db), read_only=True) as con:
+        forces = con.execute(
+            f"select count(distinct force_code) from {schema}.action_plan_status_quarterly "
+            "where status = 'not_reported' and recommendation_id in ('SYN-R01', 'SYN-R02') "
+            "and financial_year || ' ' || fy_quarter = (select max(financial_year || ' ' || "
+            f"fy_quarter) from {schema}.action_plan_status_quarterly)"
+        ).fetchall()[0][0]
+    assert forces > 0
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    open_settled(
+        page,
+        f"{base}/action-plans?statuses=not_reported&recommendations=SYN-R01,SYN-R02",
+        "Action plans",
+        "Status by force and recommendation",
+    )
+    # Charts load after the page settles: wait for the matrix itself, then count its cells.
+    page.locator('[data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=60_000)
+    wait_until_settled(page)
+    cells = page.evaluate(
+        """() => document.querySelector('[data-testid="stVegaLiteChart"] svg')
+                 .querySelectorAll('g.mark-rect path').length"""
+    )
+    assert cells == 2 * forces
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the statuses shown (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert len(rows) == 2 * forces
+    assert {r["recommendation_id"] for r in rows} == {"SYN-R01", "SYN-R02"}
     page.close()
 
 

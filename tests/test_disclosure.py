@@ -65,6 +65,10 @@ NOT_COUNTS = {
         "offences": "already published by ONS",
         "population": "resident population (public ONS estimate)",
     },
+    "survey_against_records": {
+        "population_base": "the survey's published population base (adults aged 16 and over)",
+        "recorded_crimes": "the Home Office's published counts, summed (already public)",
+    },
     "reconciliation_home_office": {
         "home_office_offences": "already published by the Home Office",
         "difference": "a signed difference from a public count, not a count",

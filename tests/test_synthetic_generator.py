@@ -21,9 +21,11 @@ import polars as pl
 import pytest
 import yaml
 
+from ingest.records.contracts import EVIDENCE_REF_PATTERN
 from ingest.settings import SEEDS_DIR
 from synthetic import FinancialQuarter, GeneratorConfig, generate, latest_complete_quarter
 from synthetic.__main__ import main
+from synthetic.action_plans import SILENT_FORCES
 from synthetic.crimes import NAME_DECOY_TOP_NAMES
 from synthetic.names import SURNAMES
 from synthetic.periods import quarters_ending
@@ -32,7 +34,15 @@ SEED = 7
 SCALE = 0.02
 YEARS = 2
 END = "2026/27-Q2"
-SOURCES = ("force_crimes", "force_spos", "cps_returns", "helpline_contacts", "advocacy_caseload")
+SOURCES = (
+    "force_crimes",
+    "force_spos",
+    "cps_returns",
+    "helpline_contacts",
+    "advocacy_caseload",
+    "action_plan_returns",
+    "survey_estimates",
+)
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "ingest" / "profiles"
 DATE_COLUMNS = {
     "recorded_date",
@@ -318,7 +328,12 @@ def test_every_source_and_profile_is_produced(run):
         "cps_returns": 8,
         "helpline_contacts": 8,
         "advocacy_caseload": 8,
+        "survey_estimates": 1,
     }
+    # One return per force and quarter, but for the silent forces and the missed quarters.
+    plan_files = manifest["files"]["action_plan_returns"]
+    assert (43 - SILENT_FORCES) * 8 * 0.85 <= plan_files < (43 - SILENT_FORCES) * 8
+    expected_files["action_plan_returns"] = plan_files
     for source, n_files in expected_files.items():
         names = [p.name for p in (data_dir / "landing" / source).iterdir()]
         assert len(names) == n_files == manifest["files"][source], source
@@ -600,6 +615,48 @@ def test_spos_cps_helpline_and_advocacy_rules(run):
     for column in ("referrals_received", "open_cases_end", "waiting_list_end"):
         assert caseload[column].min() >= 0
     assert (caseload["advocate_fte"].cast(pl.Float64) > 0).all()
+
+
+def test_action_plan_returns_follow_their_contract(run):
+    plans = run["frames"]["action_plan_returns"]
+    ids = set(pl.read_csv(SEEDS_DIR / "ref_recommendations.csv")["recommendation_id"])
+    assert set(plans["recommendation_id"]) == ids
+    assert plans["force_code"].n_unique() == 43 - SILENT_FORCES
+    key = ["force_code", "financial_year", "fy_quarter", "recommendation_id"]
+    assert plans.select(key).is_unique().all()
+    assert set(plans["status"]) == {"not_started", "in_progress", "implemented", "not_accepted"}
+    implemented = plans.filter(pl.col("status") == "implemented")
+    assert implemented["evidence_ref"].str.contains(EVIDENCE_REF_PATTERN).all()
+    published = plans["plan_published"] == "Y"
+    assert (plans["plan_published_date"].is_null() == ~published).all()
+    # A status, and a plan's date, are as at the end of the return's quarter.
+    ends = {q.financial_year + q.fy_quarter: q.end.isoformat() for q in _quarters(run)}
+    end = (pl.col("financial_year") + pl.col("fy_quarter")).replace_strict(ends)
+    assert plans.filter(pl.col("status_date") > end).is_empty()
+    assert plans.filter(pl.col("plan_published_date") > end).is_empty()
+    # Some forces published by the requested date, some later, some not at all.
+    by_force = plans.group_by("force_code").agg(pl.col("plan_published_date").min())
+    dates = by_force["plan_published_date"]
+    assert (dates <= "2024-11-30").sum() > 0 and (dates > "2024-11-30").sum() > 0
+    assert dates.null_count() > 0
+
+
+def test_survey_estimates_cover_each_whole_12_months_of_the_window(run):
+    survey = run["frames"]["survey_estimates"].with_columns(
+        pl.col(c).cast(pl.Float64) for c in ("estimate_pct", "lower_pct", "upper_pct")
+    )
+    # One estimate per 12 months ending on the last month of the 4th quarter or later.
+    ends = [f"{q.end:%Y-%m}" for q in _quarters(run)[3:]]
+    assert survey["period_end"].to_list() == ends
+    assert set(survey["survey"]) == {"csew"}
+    assert (survey["lower_pct"] < survey["estimate_pct"]).all()
+    assert (survey["estimate_pct"] < survey["upper_pct"]).all()
+    assert survey["estimate_pct"].is_between(1, 6).all()
+    assert survey["population_base"].cast(pl.Int64).n_unique() == 1
+
+
+def _quarters(run) -> list[FinancialQuarter]:
+    return [FinancialQuarter.parse(label) for label in run["manifest"]["quarters"]]
 
 
 # --- planted truth --------------------------------------------------------------------------

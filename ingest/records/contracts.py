@@ -13,17 +13,24 @@ FLAG = ("Y", "N")
 SEX = ("F", "M", "X", "U")
 RELATIONSHIP = ("current_partner", "ex_partner", "family", "acquaintance", "stranger", "unknown")
 AGE_BANDS = ("0-15", "16-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+ACTION_PLAN_STATUSES = ("not_started", "in_progress", "implemented", "not_accepted")
+# An evidence reference is the code a force's evidence log gives a document: capital letters
+# and digits in two to five hyphen-separated parts (EV-2025-0042), never free text.
+EVIDENCE_REF_PATTERN = r"^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,4}$"
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, code, force, service, date, datetime, int, decimal, fin_year, month, list,
+    kind: str  # text, code, force, service, recommendation, date, datetime, int, decimal,
+    #            fin_year, month, list, reference_code (matches `pattern`),
     #            ref (pseudonymised), identifier (dropped), dob (-> age band, dropped)
     required: bool = True
     allowed: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    pattern: str | None = None  # reference_code: the whole value's shape, after upper-casing
 
 
 @dataclass(frozen=True)
@@ -155,4 +162,45 @@ ADVOCACY_CASELOAD = Contract(
     ),
     period_columns=("service_name", "force_code", "month"),
     row_key=("service_name", "month", "force_code"),
+)
+
+ACTION_PLAN_RETURNS = Contract(
+    source="action_plan_returns",
+    columns=(
+        Column("force_code", "force"),
+        Column("financial_year", "fin_year"),  # the return's quarter: status as at its end
+        Column("fy_quarter", "code", allowed=QUARTERS),
+        Column("recommendation_id", "recommendation"),  # from the recommendations seed
+        Column("status", "code", allowed=ACTION_PLAN_STATUSES),
+        Column("status_date", "date"),  # when the status last changed
+        Column("evidence_ref", "reference_code", required=False, pattern=EVIDENCE_REF_PATTERN),
+        Column("plan_published", "code", allowed=FLAG),
+        Column("plan_published_date", "date", required=False),
+    ),
+    period_columns=("force_code", "financial_year", "fy_quarter"),
+    row_key=("force_code", "financial_year", "fy_quarter", "recommendation_id"),
+    cross_rules=(
+        "status_within_return_quarter",
+        "evidence_required_when_implemented",
+        "plan_date_required",
+        "plan_date_only_when_published",
+        "plan_within_return_quarter",
+    ),
+)
+
+SURVEY_ESTIMATES = Contract(
+    source="survey_estimates",
+    columns=(
+        Column("survey", "code", allowed=("csew",)),  # Crime Survey for England and Wales
+        Column("period_end", "month"),  # the last month of the survey's 12 months
+        # Adults aged 16 and over who experienced stalking in the 12 months, per cent, with
+        # the published 95% confidence interval, and the population the per cent is of.
+        Column("estimate_pct", "decimal", minimum=0, maximum=100),
+        Column("lower_pct", "decimal", minimum=0, maximum=100),
+        Column("upper_pct", "decimal", minimum=0, maximum=100),
+        Column("population_base", "int", minimum=1),
+    ),
+    period_columns=("period_end",),
+    row_key=("survey", "period_end"),
+    cross_rules=("interval_contains_estimate",),
 )

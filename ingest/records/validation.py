@@ -90,6 +90,12 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
         return areas.force_code_expr(c)
     if kind == "service":
         return normalise_name_expr(c).replace_strict(reference.service_lookup(), default=None)
+    if kind == "recommendation":
+        code = c.str.replace_all(r"\s+", "").str.to_uppercase()
+        return code.replace_strict(reference.recommendation_lookup(), default=None)
+    if kind == "reference_code":
+        code = c.str.strip_chars().str.to_uppercase()
+        return pl.when(code.str.contains(column.pattern)).then(code)
     if kind == "region":
         return normalise_name_expr(c).replace_strict(areas.region_lookup(), default=None)
     if kind == "cps_area":
@@ -188,6 +194,15 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
                 "use the service's name as in the register dbt_project/seeds/ref_services.csv",
             ),
             "cps_area": ("unknown_cps_area", "use one of the 14 CPS Areas"),
+            "recommendation": (
+                "unknown_recommendation",
+                "use a recommendation id from dbt_project/seeds/ref_recommendations.csv",
+            ),
+            "reference_code": (
+                "invalid_reference_code",
+                "use the evidence log's code: capital letters and digits in hyphen-separated "
+                "parts such as EV-2025-0042, never a description",
+            ),
             "offence": ("unknown_offence_code", "use a code from the offence reference"),
             "fin_year": ("invalid_financial_year", "use the form 2024/25"),
             "month": ("invalid_month", "use the form YYYY-MM"),
@@ -232,8 +247,19 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
     return rules
 
 
+def _next_quarter_start(financial_year: pl.Expr, fy_quarter: pl.Expr) -> pl.Expr:
+    """The first day after a financial quarter (Q1 = April-June of the year's first half)."""
+    month = fy_quarter.str.slice(1, 1).cast(pl.Int32, strict=False) * 3 + 3  # 6..15
+    year = financial_year.str.slice(0, 4).cast(pl.Int32, strict=False) + month // 12
+    return pl.date(year, month % 12 + 1, 1)
+
+
 def cross_rules(contract: Contract) -> list[Rule]:
     t = lambda name: pl.col(f"__typed_{name}")  # noqa: E731 - short alias for readability
+    if "fy_quarter" in contract.names and "status_date" in contract.names:
+        return_ends = _next_quarter_start(t("financial_year"), t("fy_quarter"))
+    else:
+        return_ends = pl.lit(None, pl.Date)
     catalogue = {
         "outcome_date_required": Rule(
             "outcome_date",
@@ -270,6 +296,43 @@ def cross_rules(contract: Contract) -> list[Rule]:
             "convictions_exceed_prosecutions",
             t("convictions") > t("prosecutions_completed"),
             "convictions cannot exceed prosecutions completed",
+        ),
+        "interval_contains_estimate": Rule(
+            "estimate_pct",
+            "estimate_outside_interval",
+            (t("lower_pct") > t("estimate_pct")) | (t("estimate_pct") > t("upper_pct")),
+            "the estimate must lie within its interval: lower_pct <= estimate_pct <= upper_pct",
+        ),
+        "status_within_return_quarter": Rule(
+            "status_date",
+            "status_date_after_return_quarter",
+            t("status_date") >= return_ends,
+            "a return gives the status as at the end of its quarter; a later change belongs "
+            "in the next quarter's return",
+        ),
+        "evidence_required_when_implemented": Rule(
+            "evidence_ref",
+            "evidence_required_when_implemented",
+            (t("status") == "implemented") & pl.col("evidence_ref").is_null(),
+            "an implemented recommendation needs the reference of its evidence",
+        ),
+        "plan_date_required": Rule(
+            "plan_published_date",
+            "plan_date_required",
+            (t("plan_published") == "Y") & pl.col("plan_published_date").is_null(),
+            "a published action plan needs its publication date",
+        ),
+        "plan_date_only_when_published": Rule(
+            "plan_published_date",
+            "plan_date_without_published_plan",
+            (t("plan_published") == "N") & pl.col("plan_published_date").is_not_null(),
+            "leave the date blank when no plan is published, or set plan_published to Y",
+        ),
+        "plan_within_return_quarter": Rule(
+            "plan_published_date",
+            "plan_date_after_return_quarter",
+            t("plan_published_date") >= return_ends,
+            "a plan published after the return's quarter belongs in the next quarter's return",
         ),
     }
     return [catalogue[name] for name in contract.cross_rules]

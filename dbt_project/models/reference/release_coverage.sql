@@ -8,15 +8,16 @@ with submitted as (
     select distinct
         source,
         case
-            when source in ('force_crimes', 'force_spos', 'cps_returns')
+            when source in ('force_crimes', 'force_spos', 'cps_returns', 'action_plan_returns')
                 then split_part(period_key, '|', 1)
             when source = 'advocacy_caseload' then split_part(period_key, '|', 2)
             when source = 'helpline_contacts' then 'national_helpline'
             when source = 'home_office_prc' then 'home_office'
+            when source = 'survey_estimates' then 'survey'
             else 'ons'
         end as submitter,
         case
-            when source in ('force_crimes', 'force_spos', 'cps_returns')
+            when source in ('force_crimes', 'force_spos', 'cps_returns', 'action_plan_returns')
                 then split_part(period_key, '|', 2) || ' ' || split_part(period_key, '|', 3)
             when source = 'advocacy_caseload' then split_part(period_key, '|', 3)
             when source = 'home_office_prc' then replace(period_key, '|', ' ')
@@ -29,7 +30,7 @@ known as (
     select *
     from submitted
     where
-        source not in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload')
+        source not in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns')
         or submitter in (
             select territorial.force_code
             from {{ ref('ref_forces') }} as territorial
@@ -41,12 +42,12 @@ grain as (
     select distinct
         source,
         case
-            when source in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload')
+            when source in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns')
                 then 'force_area'
             else 'national'
         end as submitter_kind,
         case
-            when source in ('force_crimes', 'force_spos', 'cps_returns', 'home_office_prc') then 'quarter'
+            when source in ('force_crimes', 'force_spos', 'cps_returns', 'action_plan_returns', 'home_office_prc') then 'quarter'
             when source in ('helpline_contacts', 'advocacy_caseload') then 'month'
             else 'period_end'
         end as period_type

@@ -27,6 +27,10 @@ legacy as (
     union all
     {{ rows_periods(ref('stg_advocacy_caseload__months'), 'advocacy_caseload', ['service_name', 'force_code', 'month']) }}
     union all
+    {{ rows_periods(ref('stg_action_plan_returns__returns'), 'action_plan_returns', ['force_code', 'financial_year', 'fy_quarter']) }}
+    union all
+    {{ rows_periods(ref('stg_survey_estimates__estimates'), 'survey_estimates', ['period_end']) }}
+    union all
     {{ rows_periods(ref('stg_published__home_office_prc'), 'home_office_prc', ['financial_year', 'fy_quarter']) }}
     union all
     {{ rows_periods(ref('stg_published__ons_pfa_tables'), 'ons_pfa_tables', ['period_end']) }}
