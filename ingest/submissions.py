@@ -223,6 +223,13 @@ def keyed(rows: pl.DataFrame, source: Source) -> pl.DataFrame:
     )
 
 
+def key_parts(source: Source, period_key: str) -> dict[str, str]:
+    """The inverse of `keyed`: a period key's values by name, the scope columns' then each
+    period part's (its kind, e.g. `fy_quarter`, or its column, e.g. `period_end`)."""
+    names = [*source.scope, *(spec.partition(":")[0] for spec in source.period)]
+    return dict(zip(names, period_key.split("|"), strict=False))
+
+
 def out_of_scope(
     rows: pl.DataFrame, source: Source, ident: Identity, file_label: str
 ) -> tuple[pl.DataFrame, list[RowError]]:

@@ -30,6 +30,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest import sources
+from ingest.sources import Source
+from ingest.submissions import key_parts
 from publish.shorthand import PERIOD_STATUS_COLUMNS
 
 REVISED = "[r]"  # the GSS shorthand for "revised"; publish/shorthand.py owns the full list
@@ -264,6 +267,22 @@ def classify(
     return reasons
 
 
+def submission_quarters(source: Source, period_key: str) -> tuple[str | None, set[str]]:
+    """(force code or None, quarter labels) a submission period touches, read from the key
+    the source's registry entry defines (ingest.submissions.keyed). A force's own return
+    touches that force; any other (a service, a national body) touches every area. A
+    financial year touches its four quarters; a month or a date, its quarter."""
+    parts = key_parts(source, period_key)
+    area = parts.get("force_code")
+    year, quarter = parts.get("financial_year"), parts.get("fy_quarter")
+    if year and quarter:
+        return area, {f"{year} {quarter}"}
+    if year:
+        return area, {f"{year} Q{n}" for n in range(1, 5)}
+    periods = [parts[spec.partition(":")[0]] for spec in source.period]
+    return area, {" ".join(_quarter_of_month(periods[0][:7]))}
+
+
 def touched_since(
     con: duckdb.DuckDBPyConnection, warehouse: str, since: dt.datetime | None
 ) -> set[tuple[str | None, str]]:
@@ -282,18 +301,8 @@ def touched_since(
     ).fetchall()
     touched: set[tuple[str | None, str]] = set()
     for source, key in rows:
-        parts = key.split("|")
-        force_quarters = ("force_crimes", "force_spos", "cps_returns", "action_plan_returns")
-        if source in force_quarters and len(parts) == 3:
-            touched.add((parts[0], f"{parts[1]} {parts[2]}"))
-        elif source == "advocacy_caseload" and len(parts) == 3:
-            touched.add((parts[1], " ".join(_quarter_of_month(parts[2]))))
-        elif source == "helpline_contacts":
-            touched.add((None, " ".join(_quarter_of_month(parts[0]))))
-        elif source == "home_office_prc" and len(parts) == 2:
-            touched.add((None, f"{parts[0]} {parts[1]}"))
-        else:  # ONS period ends: dates
-            touched.add((None, " ".join(_quarter_of_month(parts[0][:7]))))
+        area, quarters = submission_quarters(sources.source(source), key)
+        touched |= {(area, quarter) for quarter in quarters}
     return touched
 
 
