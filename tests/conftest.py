@@ -175,3 +175,14 @@ def pytest_collection_modifyitems(config, items):
             # Every user of the demo run shares one worker, so the demo is built once.
             if not item.get_closest_marker("xdist_group"):
                 item.add_marker(pytest.mark.xdist_group("demo_pipeline"))
+
+
+def pytest_configure(config):
+    """Under `--dist loadgroup`, xdist 3.8 sends a group to one worker by a suffix it writes
+    into the node id, which pytest 9 no longer reads: every worker would build the demo run
+    again, noticed only in the time (and xdist's own error names neither). Refuse instead."""
+    if getattr(config.option, "dist", None) == "loadgroup" and pytest.version_tuple[0] >= 9:
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} ignores xdist_group under --dist loadgroup, so "
+            "every worker would build the demo run again: install pytest<9 (pyproject.toml)"
+        )
