@@ -23,10 +23,10 @@ from ingest.records.contracts import (
     FORCE_CRIMES,
     FORCE_SPOS,
     HELPLINE_CONTACTS,
+    SERVICE_FUNDING,  # issue 18 item 5
     SURVEY_ESTIMATES,
     Contract,
 )
-from ingest.records.contracts import SERVICE_FUNDING  # issue 18 item 5
 
 AREA_TYPES = ["national", "country", "region", "force", "other"]
 

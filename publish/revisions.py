@@ -288,6 +288,8 @@ def touched_since(
             touched.add((parts[0], f"{parts[1]} {parts[2]}"))
         elif source == "advocacy_caseload" and len(parts) == 3:
             touched.add((parts[1], " ".join(_quarter_of_month(parts[2]))))
+        elif source == "service_funding" and len(parts) == 3:  # service|force|year
+            touched.update((parts[1], f"{parts[2]} Q{n}") for n in range(1, 5))
         elif source == "helpline_contacts":
             touched.add((None, " ".join(_quarter_of_month(parts[0]))))
         elif source == "home_office_prc" and len(parts) == 2:
