@@ -45,3 +45,12 @@ def recommendation_lookup() -> dict[str, str]:
     frame = pl.read_csv(SEEDS_DIR / "ref_recommendations.csv", infer_schema=False)
     ids = frame["recommendation_id"].to_list()
     return {"".join(i.split()).upper(): i for i in ids}
+
+
+@lru_cache(maxsize=1)
+def funding_source_lookup() -> dict[str, str]:
+    """Funding source codes a service funding return may use (seed ref_funding_sources),
+    normalised code → code."""
+    frame = pl.read_csv(SEEDS_DIR / "ref_funding_sources.csv", infer_schema=False)
+    # Keyed as the validator normalises a code: spaces removed, lower case.
+    return {"".join(code.split()).lower(): code for code in frame["funding_source"].to_list()}

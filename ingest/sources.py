@@ -23,6 +23,7 @@ from ingest.records.contracts import (
     FORCE_CRIMES,
     FORCE_SPOS,
     HELPLINE_CONTACTS,
+    SERVICE_FUNDING,  # issue 18 item 5
     SURVEY_ESTIMATES,
     Contract,
 )
@@ -135,6 +136,16 @@ REGISTRY: tuple[Source, ...] = (
         SURVEY_ESTIMATES,
         period=("period_end",),
         period_grain="month",
+    ),
+    # issue 18 item 5: a service's funding and capacity for a year, by funder.
+    Source(
+        "service_funding",
+        "records",
+        "one service, force area served, financial year and funding source",
+        SERVICE_FUNDING,
+        scope=("service_name", "force_code"),
+        period=("financial_year",),
+        submitter="service_name",
     ),
     Source(
         "home_office_prc",

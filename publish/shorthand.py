@@ -240,3 +240,14 @@ def format_rate(
     text = f"{value * (100 if percent else 1):,.{digits}f}{'%' if percent else ''}"
     qualifiers = qualifying_markers(marker)
     return f"{text} {qualifiers}" if qualifiers else text
+
+
+def format_pounds(value: float | None, marker: str | None = None) -> str:
+    """An amount of money as text ("£45,000", "£243.81m" from a million up), or its marker
+    when the amount is not shown (a cost built from a withheld figure is withheld)."""
+    shown = replacing_marker(marker)
+    if shown or value is None:
+        return shown or NOT_AVAILABLE
+    text = f"£{value / 1e6:,.2f}m" if abs(value) >= 1e6 else f"£{value:,.0f}"
+    qualifiers = qualifying_markers(marker)
+    return f"{text} {qualifiers}" if qualifiers else text

@@ -13,7 +13,7 @@ from great_expectations import expectations as gxe
 from ingest.linkage_keys import linkage_key_columns
 from ingest.pseudonymise import HASH_HEX_CHARS
 from ingest.records.contracts import AGE_BANDS
-from ingest.reference import recommendation_lookup, service_lookup
+from ingest.reference import funding_source_lookup, recommendation_lookup, service_lookup
 from ingest.sources import REGISTRY, source
 
 HASH_PATTERN = rf"^[0-9a-f]{{{HASH_HEX_CHARS}}}$"
@@ -83,6 +83,12 @@ def record_suite(name: str) -> gx.ExpectationSuite:
         if column.kind == "reference_code":  # a code by its shape, never free text
             suite.add_expectation(
                 gxe.ExpectColumnValuesToMatchRegex(column=name, regex=column.pattern)
+            )
+        if column.kind == "funding_source":  # issue 18 item 5: the seed's codes only
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name, value_set=sorted(set(funding_source_lookup().values()))
+                )
             )
         if column.kind == "force":
             suite.add_expectation(

@@ -22,7 +22,15 @@ import polars as pl
 from tqdm import tqdm
 
 from ingest.settings import DataPaths, data_paths
-from synthetic import action_plans, advocacy, cps, helpline, spos, survey
+from synthetic import (
+    action_plans,
+    advocacy,
+    cps,
+    funding,  # issue 18 item 5
+    helpline,
+    spos,
+    survey,
+)
 from synthetic.common import (
     GENERATOR_VERSION,
     SYNTHETIC_PREFIX,
@@ -57,6 +65,7 @@ SOURCES = (
     "advocacy_caseload",
     "action_plan_returns",
     "survey_estimates",
+    "service_funding",  # issue 18 item 5
 )
 PUBLISHED_HOOK_MODULE = "synthetic.published"
 
@@ -66,8 +75,9 @@ SYNTHETIC DATA - NOT REAL
 Every file in this landing area whose name begins with SYNTHETIC_ was written by the project's
 synthetic demo-data generator (python -m synthetic). The crimes, people, names, dates of
 birth, references, orders, prosecutions, helpline contacts, advocacy caseloads, action-plan
-returns (against a synthetic list of recommendations) and survey estimates they hold are
-invented. They describe no real person or case and must never be presented as statistics.
+returns (against a synthetic list of recommendations), survey estimates and services'
+funding and capacity they hold are invented. They describe no real person or case and must
+never be presented as statistics.
 
 Volumes follow published figures only in broad size (see docs/SYNTHETIC_DATA.md).
 
@@ -404,6 +414,21 @@ def generate(config: GeneratorConfig) -> GenerationResult:
         created=extracted,
     )
     record("survey_estimates", profile, n_written)
+
+    # --- issue 18 item 5: service funding returns, one national file per financial year ----
+    profile = profiles[STANDARD_PROFILE["service_funding"]]
+    service_funding = funding.generate_funding(seed, caseload, quarters)
+    for (year,), part in sorted(
+        service_funding.partition_by(["financial_year"], as_dict=True).items()
+    ):
+        n_written = write_export(
+            part,
+            profile,
+            landing_file(landing, "service_funding", ["national", year.replace("/", "-")], profile),
+            banner=[],
+            created=extracted,
+        )
+        record("service_funding", profile, n_written)
 
     # --- counts for the published-tables hook ----------------------------------------------
     quarter_keys = pl.DataFrame(

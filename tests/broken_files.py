@@ -1514,3 +1514,47 @@ def survey_estimate_outside_its_interval(landing: Path, tag: int) -> Case:
             ),
         )
     )
+
+
+# --- issue 18 item 5: service funding and capacity (SOURCES.md §11) ------------------------
+
+
+@case
+def service_funding_with_unknown_area_funder_and_impossible_amounts(
+    landing: Path, tag: int
+) -> Case:
+    """A force area that is not one, a funder outside the seed, a negative amount and more
+    funded FTE than any service has: each row quarantined by its rule, the good row kept."""
+    file = file_name(tag, "funding")
+    base = {
+        "service_name": SERVICES[tag % len(SERVICES)],
+        "force_code": "E23000032",
+        "financial_year": "2024/25",
+        "funding_source": "pcc",
+        "funding_gbp": "90000",
+        "advocate_fte": "2.0",
+        "caseload_capacity": "50",
+    }
+    rows = [
+        base,
+        base | {"force_code": "Atlantis Constabulary"},
+        base | {"funding_source": "lottery"},
+        base | {"funding_source": "home_office", "funding_gbp": "-12000"},
+        base | {"funding_source": "charitable", "advocate_fte": "450"},
+    ]
+    land(landing, "service_funding", file, csv_text(rows))
+    return Case(
+        (
+            partial(
+                "service_funding",
+                file,
+                5,
+                {
+                    (3, "force_code", "unknown_force"),
+                    (4, "funding_source", "unknown_funding_source"),
+                    (5, "funding_gbp", "below_minimum"),
+                    (6, "advocate_fte", "above_maximum"),
+                },
+            ),
+        )
+    )

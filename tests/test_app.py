@@ -36,6 +36,7 @@ PAGES = {
     "service_demand": "Service demand",
     "action_plans": "Action plans",
     "survey_records": "Survey and police records",
+    "funding_capacity": "Funding and capacity",  # issue 18 item 5
     "data_quality": "Data quality and coverage",
     "methodology": "Methodology and downloads",
 }
@@ -46,6 +47,8 @@ COUNT_TEXT = re.compile(r"^\d{1,3}(,\d{3})*$")
 # Shown with the counts but not counts of people: the Home Office's own published figures and
 # the signed difference between them and a force's extract.
 NOT_DISCLOSURE_COUNTS = {"home_office_offences", "difference"}
+# Issue 18 item 5: caseload places a service's funding pays for, not a count of people.
+NOT_DISCLOSURE_COUNTS |= {"caseload_capacity"}
 
 pytestmark = pytest.mark.xdist_group("demo_pipeline")
 

@@ -69,6 +69,17 @@ NOT_COUNTS = {
         "population_base": "the survey's published population base (adults aged 16 and over)",
         "recorded_crimes": "the Home Office's published counts, summed (already public)",
     },
+    # Issue 18 item 5: places a service's funding pays for, and months of data, not people.
+    "service_funding_yearly": {"caseload_capacity": "cases the funded posts can hold at once"},
+    "service_demand_capacity_yearly": {
+        "caseload_capacity": "cases the funded posts can hold at once",
+        "months_of_data": "months of the year with published advocacy figures, 1 to 12",
+        # Demand read from published fct_advocacy_monthly: a cell copied, or a sum of cells
+        # all shown (withheld when any is), so no new cell: tests/test_service_funding.py.
+        "referrals_received": "sum of published advocacy cells, withheld when any one is",
+        "waiting_list_end": "a published advocacy cell, copied with its marker",
+        "open_cases_end": "a published advocacy cell, copied with its marker",
+    },
     "reconciliation_home_office": {
         "home_office_offences": "already published by the Home Office",
         "difference": "a signed difference from a public count, not a count",

@@ -257,6 +257,8 @@ def test_every_source_lands_in_its_marts(demo_pipeline):
                 "action_plan_status_quarterly",
                 "action_plan_publication",
                 "survey_against_records",
+                "service_funding_yearly",  # issue 18 item 5
+                "service_demand_capacity_yearly",
             )
         }
         profiles = {

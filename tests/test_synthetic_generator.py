@@ -42,6 +42,7 @@ SOURCES = (
     "advocacy_caseload",
     "action_plan_returns",
     "survey_estimates",
+    "service_funding",  # issue 18 item 5
 )
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "ingest" / "profiles"
 DATE_COLUMNS = {
@@ -329,6 +330,8 @@ def test_every_source_and_profile_is_produced(run):
         "helpline_contacts": 8,
         "advocacy_caseload": 8,
         "survey_estimates": 1,
+        # issue 18 item 5: one national funding return per financial year of the window
+        "service_funding": len({q.financial_year for q in _quarters(run)}),
     }
     # One return per force and quarter, but for the silent forces and the missed quarters.
     plan_files = manifest["files"]["action_plan_returns"]
@@ -653,6 +656,40 @@ def test_survey_estimates_cover_each_whole_12_months_of_the_window(run):
     assert (survey["estimate_pct"] < survey["upper_pct"]).all()
     assert survey["estimate_pct"].is_between(1, 6).all()
     assert survey["population_base"].cast(pl.Int64).n_unique() == 1
+
+
+def test_service_funding_pays_for_the_caseloads_posts(run):
+    """Issue 18 item 5: each service area's funded FTE in a year, over its funders, is the mean
+    of the caseload's monthly funded posts; funders are seed codes; capacity follows the posts."""
+    from ingest.reference import funding_source_lookup
+    from synthetic.advocacy import CASES_PER_FTE
+
+    funding = run["frames"]["service_funding"].with_columns(
+        pl.col("funding_gbp", "advocate_fte").cast(pl.Float64),
+        pl.col("caseload_capacity").cast(pl.Int64),
+    )
+    assert set(funding["funding_source"]) <= set(funding_source_lookup().values())
+    assert (funding["advocate_fte"] > 0).all() and (funding["funding_gbp"] > 0).all()
+    capacity = (funding["advocate_fte"] * CASES_PER_FTE).floor().cast(pl.Int64)
+    assert (funding["caseload_capacity"] == capacity).all()
+    year = {m: q.financial_year for q in _quarters(run) for m in q.months}
+    posts = (
+        run["frames"]["advocacy_caseload"]
+        .with_columns(
+            pl.col("advocate_fte").cast(pl.Float64),
+            pl.col("month").replace_strict(year).alias("financial_year"),
+        )
+        .group_by("service_name", "force_code", "financial_year")
+        .agg(pl.col("advocate_fte").mean().alias("posts"))
+    )
+    funded = funding.group_by("service_name", "force_code", "financial_year").agg(
+        pl.col("advocate_fte").sum(), pl.len().alias("funders")
+    )
+    joined = posts.join(funded, on=["service_name", "force_code", "financial_year"], how="left")
+    assert joined["advocate_fte"].null_count() == 0  # every service area and year is funded
+    # Each funder's share is rounded to 0.01 FTE, and shares under 0.005 send no row.
+    tolerance = 0.005 * 4 + 1e-9
+    assert ((joined["advocate_fte"] - joined["posts"]).abs() <= tolerance).all()
 
 
 def _quarters(run) -> list[FinancialQuarter]:

@@ -23,7 +23,8 @@ EVIDENCE_REF_PATTERN = r"^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,4}$"
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, code, force, service, recommendation, date, datetime, int, decimal,
+    kind: str  # text, code, force, service, recommendation, funding_source, date, datetime,
+    #            int, decimal,
     #            fin_year, month, list, reference_code (matches `pattern`),
     #            ref (pseudonymised), identifier (dropped), dob (-> age band, dropped)
     required: bool = True
@@ -203,4 +204,25 @@ SURVEY_ESTIMATES = Contract(
     period_columns=("period_end",),
     row_key=("survey", "period_end"),
     cross_rules=("interval_contains_estimate",),
+)
+
+# --- issue 18 item 5: service funding and capacity (SOURCES.md §11) ---------------------------
+# Advocate FTE one funder pays for in one service area and year: above this is a typing error
+# (a caseload or a sum in pounds in the wrong column), not a service.
+MAX_FUNDED_FTE = 100
+
+SERVICE_FUNDING = Contract(
+    source="service_funding",
+    columns=(
+        Column("service_name", "service"),  # from the register, as advocacy_caseload
+        Column("force_code", "force"),  # the service area: the force area served
+        Column("financial_year", "fin_year"),
+        Column("funding_source", "funding_source"),  # a code from seed ref_funding_sources
+        Column("funding_gbp", "decimal", minimum=0),  # pounds this funder gave for the year
+        # What that funding pays for: advocate posts and the cases they can hold at once.
+        Column("advocate_fte", "decimal", minimum=0, maximum=MAX_FUNDED_FTE),
+        Column("caseload_capacity", "int", minimum=0),
+    ),
+    period_columns=("service_name", "force_code", "financial_year"),
+    row_key=("service_name", "force_code", "financial_year", "funding_source"),
 )

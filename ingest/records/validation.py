@@ -93,6 +93,8 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
     if kind == "recommendation":
         code = c.str.replace_all(r"\s+", "").str.to_uppercase()
         return code.replace_strict(reference.recommendation_lookup(), default=None)
+    if kind == "funding_source":
+        return _norm_code(c).replace_strict(reference.funding_source_lookup(), default=None)
     if kind == "reference_code":
         code = c.str.strip_chars().str.to_uppercase()
         return pl.when(code.str.contains(column.pattern)).then(code)
@@ -197,6 +199,10 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
             "recommendation": (
                 "unknown_recommendation",
                 "use a recommendation id from dbt_project/seeds/ref_recommendations.csv",
+            ),
+            "funding_source": (
+                "unknown_funding_source",
+                "use a funding source code from dbt_project/seeds/ref_funding_sources.csv",
             ),
             "reference_code": (
                 "invalid_reference_code",

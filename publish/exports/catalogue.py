@@ -40,6 +40,17 @@ UNITS = {
     "funnel_winsor_fraction": "fraction",
     "quarters_in_period": "quarters",
     "population_mid_year": "calendar year",
+    # issue 18 item 5: service funding and capacity
+    "funding_gbp": "pounds",
+    "caseload_capacity": "cases a service can hold at once",
+    "months_of_data": "months",
+    "cases_per_fte": "open cases per full-time equivalent advocate",
+    "fte_to_clear_waiting_list": "full-time equivalent advocate years",
+    "clearing_cost_gbp": "pounds",
+    "clearing_cost_share_of_ask": "share of the national ask, 0 to 1",
+    "advocate_cost_per_fte": "pounds per full-time equivalent advocate year",
+    "cases_cleared_per_fte_year": "cases per full-time equivalent advocate year",
+    "national_ask_gbp": "pounds",
 }
 # force_comparisons and funnel_limits hold each metric on its own scale.
 METRIC_SCALE_COLUMNS = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -125,6 +125,8 @@ class Demand:
     advocacy_fte: dict[str, float | None]
     advocacy_regions: dict[str, Series]
     services: int
+    # issue 18 item 5: service_demand_capacity_yearly's England and Wales rows, by year
+    clearing: list[dict] = field(default_factory=list)
 
 
 def load_demand(public_db: Path) -> tuple[Demand, ReleaseInfo]:
@@ -133,6 +135,9 @@ def load_demand(public_db: Path) -> tuple[Demand, ReleaseInfo]:
         regional = read_published(con, "helpline_regional_monthly")
         helpline = read_published(con, "fct_helpline_monthly")
         advocacy = read_published(con, "fct_advocacy_monthly")
+        clearing = read_published(con, "service_demand_capacity_yearly").filter(
+            pl.col("force_code") == TOTAL_CODE
+        )
         release = read_release_info(con)
     territorial = forces.filter(pl.col("is_territorial"))
     regions = dict(
@@ -187,6 +192,7 @@ def load_demand(public_db: Path) -> tuple[Demand, ReleaseInfo]:
         advocacy_fte=fte,
         advocacy_regions=advocacy_regions,
         services=service_totals["service_name"].n_unique(),
+        clearing=clearing.sort("financial_year").to_dicts(),
     )
     return demand, release
 
@@ -266,6 +272,7 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=False,
 )
 _TEMPLATES.filters["axis_number"] = axis_number
+_TEMPLATES.filters["pounds"] = shorthand.format_pounds
 
 
 def render_report(demand: Demand, release: ReleaseInfo, publisher: Publisher) -> str:
@@ -486,6 +493,7 @@ def render_report(demand: Demand, release: ReleaseInfo, publisher: Publisher) ->
             adv_region_rows,
         ),
     }
+    tables["clearing"] = clearing_table(demand.clearing)
     return _TEMPLATES.get_template("report.html.j2").render(
         title=TITLE,
         period=period,
@@ -503,6 +511,41 @@ def render_report(demand: Demand, release: ReleaseInfo, publisher: Publisher) ->
             "low_reliability": shorthand.MARKERS[shorthand.LOW_RELIABILITY],
         },
         low_reliability_events=shorthand.LOW_RELIABILITY_EVENTS,
+        clearing=demand.clearing[-1] if demand.clearing else None,
+    )
+
+
+def clearing_table(rows: list[dict]) -> dict | None:
+    """The cost of clearing the waiting lists, England and Wales, by financial year, beside
+    the national ask (issue 18 item 5; STATISTICS_METHODS.md); None with no rows."""
+    if not rows:
+        return None
+    return table(
+        "The cost of clearing the waiting lists, England and Wales, by financial year",
+        [
+            "Financial year",
+            "Waiting at the year's end",
+            "Advocate FTE funded",
+            "Caseload places",
+            "Cost of clearing",
+            "Share of the national ask",
+        ],
+        [
+            [
+                row["financial_year"]
+                + (f" {row['period_status_marker']}" if row["period_status_marker"] else ""),
+                Figure(row["waiting_list_end"], row["waiting_list_end_marker"]).count(),
+                shorthand.NOT_AVAILABLE
+                if row["advocate_fte"] is None
+                else f"{float(row['advocate_fte']):,.1f}",
+                Figure(row["caseload_capacity"], row["capacity_marker"]).count(),
+                shorthand.format_pounds(row["clearing_cost_gbp"], row["clearing_cost_gbp_marker"]),
+                Figure(row["clearing_cost_share_of_ask"], row["clearing_cost_gbp_marker"]).rate(
+                    2, True
+                ),
+            ]
+            for row in rows
+        ],
     )
 
 
