@@ -15,6 +15,7 @@ from configuration (``STALKING_APP_VIEW``), never from a button:
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -154,6 +155,15 @@ def _database(version: str, view: str) -> duckdb.DuckDBPyConnection:
     20 ms, once per query before). Publish swaps files atomically (os.replace), so a held
     connection keeps reading the snapshot it opened until the version changes."""
     return connect()
+
+
+def close_held_connections() -> None:
+    """Drop the connections the app holds, so DuckDB closes the database. For a process that
+    runs the app and then writes from the same file (the tests do, through AppTest): DuckDB
+    shares one database per file within a process, and the public view's has file access
+    switched off for good, so an export's COPY from it would fail while the app holds it."""
+    _database.clear()
+    gc.collect()  # the connection closes when its last reference goes
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -186,3 +186,13 @@ def pytest_configure(config):
             f"pytest {pytest.__version__} ignores xdist_group under --dist loadgroup, so "
             "every worker would build the demo run again: install pytest<9 (pyproject.toml)"
         )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _app_connections_closed_after_each_module():
+    """The app, run through AppTest, holds the public file open with file access switched off,
+    and DuckDB shares that database with any later connection to the file in this process: a
+    later module's export (COPY ... TO) would fail. Let go of it after every module."""
+    yield
+    if "reports_app.data" in sys.modules:
+        sys.modules["reports_app.data"].close_held_connections()
