@@ -45,3 +45,11 @@ def recommendation_lookup() -> dict[str, str]:
     frame = pl.read_csv(SEEDS_DIR / "ref_recommendations.csv", infer_schema=False)
     ids = frame["recommendation_id"].to_list()
     return {"".join(i.split()).upper(): i for i in ids}
+
+
+# --- issue 18 item 2: training returns -------------------------------------------------------
+@lru_cache(maxsize=1)
+def training_course_lookup() -> dict[str, str]:
+    """Course types a training return may name (seed ref_training_courses), normalised → code."""
+    frame = pl.read_csv(SEEDS_DIR / "ref_training_courses.csv", infer_schema=False)
+    return {"".join(c.split()).lower(): c for c in frame["course_type"].to_list()}

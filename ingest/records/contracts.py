@@ -24,7 +24,7 @@ EVIDENCE_REF_PATTERN = r"^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,4}$"
 class Column:
     name: str
     kind: str  # text, code, force, service, recommendation, date, datetime, int, decimal,
-    #            fin_year, month, list, reference_code (matches `pattern`),
+    #            fin_year, month, list, reference_code (matches `pattern`), course_type,
     #            ref (pseudonymised), identifier (dropped), dob (-> age band, dropped)
     required: bool = True
     allowed: tuple[str, ...] = ()
@@ -203,4 +203,22 @@ SURVEY_ESTIMATES = Contract(
     period_columns=("period_end",),
     row_key=("survey", "period_end"),
     cross_rules=("interval_contains_estimate",),
+)
+
+
+# --- issue 18 item 2: training returns (SOURCES.md §10) ----------------------------------------
+TRAINING_RETURNS = Contract(
+    source="training_returns",
+    columns=(
+        Column("force_code", "force"),
+        Column("financial_year", "fin_year"),  # counts as at the year's end (31 March)
+        Column("course_type", "course_type"),  # from the seed ref_training_courses
+        # Officers and staff whose role needs this course, and those of them who have completed
+        # it (cumulative at the year's end). A person is in scope of one specialist course type.
+        Column("in_scope", "int", minimum=0),
+        Column("trained", "int", minimum=0),
+    ),
+    period_columns=("force_code", "financial_year"),
+    row_key=("force_code", "financial_year", "course_type"),
+    cross_rules=("trained_within_in_scope",),
 )
