@@ -22,7 +22,7 @@ import polars as pl
 from tqdm import tqdm
 
 from ingest.settings import DataPaths, data_paths
-from synthetic import action_plans, advocacy, cps, helpline, spos, survey
+from synthetic import action_plans, advocacy, cps, helpline, spos, survey, training
 from synthetic.common import (
     GENERATOR_VERSION,
     SYNTHETIC_PREFIX,
@@ -57,6 +57,7 @@ SOURCES = (
     "advocacy_caseload",
     "action_plan_returns",
     "survey_estimates",
+    "training_returns",
 )
 PUBLISHED_HOOK_MODULE = "synthetic.published"
 
@@ -66,8 +67,9 @@ SYNTHETIC DATA - NOT REAL
 Every file in this landing area whose name begins with SYNTHETIC_ was written by the project's
 synthetic demo-data generator (python -m synthetic). The crimes, people, names, dates of
 birth, references, orders, prosecutions, helpline contacts, advocacy caseloads, action-plan
-returns (against a synthetic list of recommendations) and survey estimates they hold are
-invented. They describe no real person or case and must never be presented as statistics.
+returns (against a synthetic list of recommendations), survey estimates and training
+returns they hold are invented. They describe no real person or case and must never be
+presented as statistics.
 
 Volumes follow published figures only in broad size (see docs/SYNTHETIC_DATA.md).
 
@@ -404,6 +406,23 @@ def generate(config: GeneratorConfig) -> GenerationResult:
         created=extracted,
     )
     record("survey_estimates", profile, n_written)
+
+    # --- training returns, one file per returning force and financial year ----------------
+    profile = profiles[STANDARD_PROFILE["training_returns"]]
+    training_returns = training.generate_training(seed, forces, quarters)
+    for (force_code, year), part in sorted(
+        training_returns.partition_by(["force_code", "financial_year"], as_dict=True).items()
+    ):
+        n_written = write_export(
+            part,
+            profile,
+            landing_file(
+                landing, "training_returns", [force_code, year.replace("/", "-")], profile
+            ),
+            banner=[],
+            created=extracted,
+        )
+        record("training_returns", profile, n_written)
 
     # --- counts for the published-tables hook ----------------------------------------------
     quarter_keys = pl.DataFrame(
