@@ -454,9 +454,7 @@ def add_training_equations(
             parts = rows.select(*fc_keys, "financial_year").join(
                 training, on=["force_code", "financial_year"], how="inner"
             )
-            relations.add_terms(
-                parts, eq, cell_expr("fct_training_yearly", inputs[name], keys), -1
-            )
+            relations.add_terms(parts, eq, cell_expr("fct_training_yearly", inputs[name], keys), -1)
 
 
 def add_comparison_equations(
