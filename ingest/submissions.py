@@ -6,7 +6,9 @@ Identity. Each file yields a submitter, the periods it declares and an extractio
     {"submitter": "E23000032", "periods": ["2025/26-Q3"], "extracted": "2026-01-05"}
 
 or the file-name convention `[SYNTHETIC_]<source>_<submitter>_<period>_<YYYY-MM-DD>.<ext>`
-(each part optional, e.g. `force_crimes_E23000032_2025-26_Q3_2026-01-05.csv`), else nothing:
+(each part optional, e.g. `force_crimes_E23000032_2025-26_Q3_2026-01-05.csv`; a yearly
+source's period is its financial year, `training_returns_E23000032_2025-26_2026-05-05.csv`),
+else nothing:
 an undeclared file's scope is the (submitter, period) pairs its rows name, and its extraction
 date is the file's modification time.
 
