@@ -54,3 +54,11 @@ def funding_source_lookup() -> dict[str, str]:
     frame = pl.read_csv(SEEDS_DIR / "ref_funding_sources.csv", infer_schema=False)
     # Keyed as the validator normalises a code: spaces removed, lower case.
     return {"".join(code.split()).lower(): code for code in frame["funding_source"].to_list()}
+
+
+# --- issue 18 item 2: training returns -------------------------------------------------------
+@lru_cache(maxsize=1)
+def training_course_lookup() -> dict[str, str]:
+    """Course types a training return may name (seed ref_training_courses), normalised → code."""
+    frame = pl.read_csv(SEEDS_DIR / "ref_training_courses.csv", infer_schema=False)
+    return {"".join(c.split()).lower(): c for c in frame["course_type"].to_list()}

@@ -25,6 +25,7 @@ from ingest.records.contracts import (
     HELPLINE_CONTACTS,
     SERVICE_FUNDING,  # issue 18 item 5
     SURVEY_ESTIMATES,
+    TRAINING_RETURNS,
     Contract,
 )
 
@@ -58,7 +59,7 @@ class Source:
     scope: tuple[str, ...] = ()
     period: tuple[str, ...] = ()
     submitter: str | None = None  # the scope column that names the submitter, if any
-    period_grain: str = "quarter"  # what a declared period is: quarter, month or edition
+    period_grain: str = "quarter"  # what a declared period is: quarter, month, year or edition
 
     @property
     def is_records(self) -> bool:
@@ -146,6 +147,17 @@ REGISTRY: tuple[Source, ...] = (
         scope=("service_name", "force_code"),
         period=("financial_year",),
         submitter="service_name",
+    ),
+    # issue 18 item 2: training returns
+    Source(
+        "training_returns",
+        "records",
+        "one force, financial year and course type of a stalking training return",
+        TRAINING_RETURNS,
+        scope=("force_code",),
+        period=("financial_year",),
+        submitter="force_code",
+        period_grain="year",
     ),
     Source(
         "home_office_prc",

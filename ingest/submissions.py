@@ -6,7 +6,9 @@ Identity. Each file yields a submitter, the periods it declares and an extractio
     {"submitter": "E23000032", "periods": ["2025/26-Q3"], "extracted": "2026-01-05"}
 
 or the file-name convention `[SYNTHETIC_]<source>_<submitter>_<period>_<YYYY-MM-DD>.<ext>`
-(each part optional, e.g. `force_crimes_E23000032_2025-26_Q3_2026-01-05.csv`), else nothing:
+(each part optional, e.g. `force_crimes_E23000032_2025-26_Q3_2026-01-05.csv`; a yearly
+source's period is its financial year, `training_returns_E23000032_2025-26_2026-05-05.csv`),
+else nothing:
 an undeclared file's scope is the (submitter, period) pairs its rows name, and its extraction
 date is the file's modification time.
 
@@ -88,6 +90,14 @@ def _quarter_token(text: str) -> str | None:
     return None
 
 
+def _year_token(text: str) -> str | None:
+    """'2024/25' for a financial year written 2024/25 or 2024-25."""
+    match = re.match(r"^(\d{4})[-/](\d{2})$", text.strip())
+    if match and _fy_ok(match.group(1), match.group(2)):
+        return f"{match.group(1)}/{match.group(2)}"
+    return None
+
+
 def months_of_quarter(token: str) -> list[str]:
     fy, quarter = token.split("|")
     start = int(fy[:4])
@@ -119,8 +129,15 @@ def _period_tokens(values: list[str], grain: str) -> tuple[list[str], list[str]]
             tokens.extend(months_of_quarter(quarter))
         elif grain == "month" and month:
             tokens.append(month)
+        elif grain == "year" and _year_token(value):
+            tokens.append(_year_token(value))
+        elif grain == "year" and quarter:
+            tokens.append(quarter.split("|")[0])
         else:
-            problems.append("a declared period is not a quarter like 2025/26-Q3 or a month")
+            problems.append(
+                "a declared period is not a quarter like 2025/26-Q3, a month or, for a yearly "
+                "return, a financial year like 2025-26"
+            )
     return sorted(set(tokens)), problems
 
 
@@ -145,7 +162,9 @@ def _from_name(path: Path, source: Source) -> tuple[str | None, list[str], str |
             periods.append(f"{part}-{following}")
             i += 2
             continue
-        if _QUARTER_RE.match(part) or _MONTH_RE.match(part):
+        if source.period_grain == "year" and _year_token(part):
+            periods.append(part)  # a yearly return names its financial year, 2025-26
+        elif _QUARTER_RE.match(part) or _MONTH_RE.match(part):
             periods.append(part)
         elif _EXTRACTED_RE.match(part):
             extracted = part

@@ -13,7 +13,12 @@ from great_expectations import expectations as gxe
 from ingest.linkage_keys import linkage_key_columns
 from ingest.pseudonymise import HASH_HEX_CHARS
 from ingest.records.contracts import AGE_BANDS
-from ingest.reference import funding_source_lookup, recommendation_lookup, service_lookup
+from ingest.reference import (
+    funding_source_lookup,
+    recommendation_lookup,
+    service_lookup,
+    training_course_lookup,
+)
 from ingest.sources import REGISTRY, source
 
 HASH_PATTERN = rf"^[0-9a-f]{{{HASH_HEX_CHARS}}}$"
@@ -78,6 +83,12 @@ def record_suite(name: str) -> gx.ExpectationSuite:
             suite.add_expectation(
                 gxe.ExpectColumnValuesToBeInSet(
                     column=name, value_set=sorted(set(recommendation_lookup().values()))
+                )
+            )
+        if column.kind == "course_type":  # the seed's course types only
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name, value_set=sorted(set(training_course_lookup().values()))
                 )
             )
         if column.kind == "reference_code":  # a code by its shape, never free text

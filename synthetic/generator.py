@@ -30,6 +30,7 @@ from synthetic import (
     helpline,
     spos,
     survey,
+    training,
 )
 from synthetic.common import (
     GENERATOR_VERSION,
@@ -66,6 +67,7 @@ SOURCES = (
     "action_plan_returns",
     "survey_estimates",
     "service_funding",  # issue 18 item 5
+    "training_returns",
 )
 PUBLISHED_HOOK_MODULE = "synthetic.published"
 
@@ -75,9 +77,9 @@ SYNTHETIC DATA - NOT REAL
 Every file in this landing area whose name begins with SYNTHETIC_ was written by the project's
 synthetic demo-data generator (python -m synthetic). The crimes, people, names, dates of
 birth, references, orders, prosecutions, helpline contacts, advocacy caseloads, action-plan
-returns (against a synthetic list of recommendations), survey estimates and services'
-funding and capacity they hold are invented. They describe no real person or case and must
-never be presented as statistics.
+returns (against a synthetic list of recommendations), survey estimates, training returns
+and services' funding and capacity they hold are invented. They describe no real person or
+case and must never be presented as statistics.
 
 Volumes follow published figures only in broad size (see docs/SYNTHETIC_DATA.md).
 
@@ -429,6 +431,23 @@ def generate(config: GeneratorConfig) -> GenerationResult:
             created=extracted,
         )
         record("service_funding", profile, n_written)
+
+    # --- training returns, one file per returning force and financial year ----------------
+    profile = profiles[STANDARD_PROFILE["training_returns"]]
+    training_returns = training.generate_training(seed, forces, quarters)
+    for (force_code, year), part in sorted(
+        training_returns.partition_by(["force_code", "financial_year"], as_dict=True).items()
+    ):
+        n_written = write_export(
+            part,
+            profile,
+            landing_file(
+                landing, "training_returns", [force_code, year.replace("/", "-")], profile
+            ),
+            banner=[],
+            created=extracted,
+        )
+        record("training_returns", profile, n_written)
 
     # --- counts for the published-tables hook ----------------------------------------------
     quarter_keys = pl.DataFrame(

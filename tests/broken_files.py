@@ -1558,3 +1558,68 @@ def service_funding_with_unknown_area_funder_and_impossible_amounts(
             ),
         )
     )
+
+
+# --- issue 18 item 2: training returns (SOURCES.md §10) -------------------------------------
+
+
+def training(force: str = "E23000032", **changes: str) -> dict[str, str]:
+    row = {
+        "force_code": force,
+        "financial_year": "2023/24",
+        "course_type": "specialist_codelivered",
+        "in_scope": "420",
+        "trained": "130",
+    }
+    return row | changes
+
+
+@case
+def training_rows_that_break_its_rules(landing: Path, tag: int) -> Case:
+    """An unknown force, a course named in words instead of its code, more trained than in
+    scope, a negative count: each row quarantined by its rule, the good rows kept, no free
+    text stored."""
+    file = file_name(tag, "training")
+    rows = [
+        training(),
+        training(course_type="elearning", in_scope="1900", trained="1750"),
+        training(force="Atlantis Constabulary", trained=str(tag)),
+        training(course_type="Half-day with Sgt Jones", trained=str(tag)),
+        training(course_type="specialist_internal", in_scope="200", trained="201"),
+        training(course_type="specialist_internal", in_scope="-3", trained="0"),
+    ]
+    land(landing, "training_returns", file, csv_text(rows))
+    return Case(
+        (
+            partial(
+                "training_returns",
+                file,
+                6,
+                {
+                    (4, "force_code", "unknown_force"),
+                    (5, "course_type", "unknown_course_type"),
+                    (6, "trained", "trained_exceeds_in_scope"),
+                    (7, "in_scope", "below_minimum"),
+                    (7, "trained", "trained_exceeds_in_scope"),
+                },
+            ),
+        ),
+        secrets=("Sgt Jones", "Atlantis"),
+    )
+
+
+@case
+def training_row_outside_its_declared_year(landing: Path, tag: int) -> Case:
+    """A return declared for Surrey's 2023/24 carrying a 2022/23 row: a row error, never a
+    reason to replace Surrey's 2022/23."""
+    surrey = "E23000031"
+    file = f"training_returns_{surrey}_2023-24_2024-05-0{tag % 9 + 1}.csv"
+    rows = [
+        training(surrey),
+        training(surrey, course_type="elearning", in_scope="900", trained="600"),
+        training(surrey, financial_year="2022/23"),
+    ]
+    land(landing, "training_returns", file, csv_text(rows))
+    return Case(
+        (partial("training_returns", file, 3, {(4, "force_code", "outside_declared_scope")}),)
+    )

@@ -27,7 +27,12 @@ BOUNDARIES = (
 # url path (with the query a copied link would carry), page heading, a section heading.
 PAGES = [
     ("", "Stalking in England and Wales: overview", "National trends"),
-    ("overview", "Stalking in England and Wales: overview", "National trends"),
+    # The accountability panel for a force chosen by the link (issue 18 item 6).
+    (
+        "overview?force=E23000032&period=2025/26",
+        "Stalking in England and Wales: overview",
+        "Accountability panel for Kent, 2025/26",
+    ),
     ("find-your-area?area=E09000003", "Find your area", "Barnet is in Metropolitan Police"),
     (
         "compare-forces?forces=E23000032,E23000034&period=2025/26",

@@ -29,6 +29,7 @@ from synthetic.action_plans import SILENT_FORCES
 from synthetic.crimes import NAME_DECOY_TOP_NAMES
 from synthetic.names import SURNAMES
 from synthetic.periods import quarters_ending
+from synthetic.training import SILENT_FORCES as TRAINING_SILENT_FORCES
 
 SEED = 7
 SCALE = 0.02
@@ -43,6 +44,7 @@ SOURCES = (
     "action_plan_returns",
     "survey_estimates",
     "service_funding",  # issue 18 item 5
+    "training_returns",
 )
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "ingest" / "profiles"
 DATE_COLUMNS = {
@@ -332,6 +334,8 @@ def test_every_source_and_profile_is_produced(run):
         "survey_estimates": 1,
         # issue 18 item 5: one national funding return per financial year of the window
         "service_funding": len({q.financial_year for q in _quarters(run)}),
+        # One per force but the silent one and financial year ended in the window (2).
+        "training_returns": (43 - TRAINING_SILENT_FORCES) * 2,
     }
     # One return per force and quarter, but for the silent forces and the missed quarters.
     plan_files = manifest["files"]["action_plan_returns"]
@@ -820,3 +824,25 @@ def test_the_exact_reference_rule_misses_most_courses(run):
         pl.col("suspect_ref").is_null() & pl.col("suspect_name").is_null()
     )
     assert no_suspect.select("force_code", "victim_ref").is_duplicated().any()
+
+
+def test_training_coverage_varies_by_force_and_rises_over_years(run):
+    returns = run["frames"]["training_returns"].with_columns(
+        pl.col("in_scope", "trained").cast(pl.Int64)
+    )
+    assert set(returns["course_type"]) == set(
+        pl.read_csv(SEEDS_DIR / "ref_training_courses.csv")["course_type"]
+    )
+    assert (returns["trained"] <= returns["in_scope"]).all()
+    assert returns.select("force_code", "financial_year", "course_type").is_unique().all()
+    coverage = (
+        returns.filter(pl.col("course_type").str.starts_with("specialist"))
+        .group_by("force_code", "financial_year")
+        .agg(coverage=pl.col("trained").sum() / pl.col("in_scope").sum())
+        .sort("force_code", "financial_year")
+    )
+    assert coverage["financial_year"].unique().sort().to_list() == ["2024/25", "2025/26"]
+    first = coverage.filter(pl.col("financial_year") == "2024/25")["coverage"]
+    later = coverage.filter(pl.col("financial_year") == "2025/26")["coverage"]
+    assert first.max() - first.min() > 0.2  # forces differ
+    assert (later.to_numpy() > first.to_numpy()).all()  # every force's coverage rises

@@ -162,6 +162,7 @@
         'helpline_answer_rate': ('helpline_answered', 'helpline_contacts'),
         'advocacy_waiting_share': ('waiting_list_end', 'advocacy_caseload'),
         'possible_unrecognised_share': ('possible_unrecognised', 'courses_of_conduct'),
+        'training_coverage': ('trained_specialist', 'in_scope_specialist'),
     }) }}
 {%- endmacro %}
 

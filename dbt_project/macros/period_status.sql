@@ -4,9 +4,10 @@
     counts, provisional while outcomes are still being assigned). A period with rows of its
     own but outside the reference's span (e.g. a source whose quarters the crime spine does
     not reach) is a whole period: complete. period_type 'month': a month's row is a whole
-    month, complete (no join). -#}
+    month, complete (no join); 'year_end': a count as at a financial year's end (a training
+    return), complete once reported, whatever quarters the crime data cover (no join). -#}
 {% macro period_status_columns(kind='status', alias='periods', prefix='', period_type='quarter') -%}
-    {%- if period_type == 'month' -%}
+    {%- if period_type in ('month', 'year_end') -%}
         'complete' as {{ prefix }}period_status,
         cast(null as varchar) as {{ prefix }}period_status_marker
     {%- else -%}
@@ -21,7 +22,7 @@
 {#- period_type: 'quarter' (rows keyed by financial_year and fy_quarter), 'financial_year' or
     'month' (nothing to join). -#}
 {% macro period_status_join(rows='rows_', period_type='quarter', alias='periods') -%}
-    {%- if period_type != 'month' %}
+    {%- if period_type not in ('month', 'year_end') %}
     left join {{ ref('reference_period_status') }} as {{ alias }}
         on
             {{ alias }}.period_type = '{{ period_type }}'

@@ -24,8 +24,8 @@ EVIDENCE_REF_PATTERN = r"^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,4}$"
 class Column:
     name: str
     kind: str  # text, code, force, service, recommendation, funding_source, date, datetime,
-    #            int, decimal,
-    #            fin_year, month, list, reference_code (matches `pattern`),
+    #            int, decimal, fin_year, month, list, reference_code (matches `pattern`),
+    #            course_type,
     #            ref (pseudonymised), identifier (dropped), dob (-> age band, dropped)
     required: bool = True
     allowed: tuple[str, ...] = ()
@@ -225,4 +225,21 @@ SERVICE_FUNDING = Contract(
     ),
     period_columns=("service_name", "force_code", "financial_year"),
     row_key=("service_name", "force_code", "financial_year", "funding_source"),
+)
+
+# --- issue 18 item 2: training returns (SOURCES.md §10) ----------------------------------------
+TRAINING_RETURNS = Contract(
+    source="training_returns",
+    columns=(
+        Column("force_code", "force"),
+        Column("financial_year", "fin_year"),  # counts as at the year's end (31 March)
+        Column("course_type", "course_type"),  # from the seed ref_training_courses
+        # Officers and staff whose role needs this course, and those of them who have completed
+        # it (cumulative at the year's end). A person is in scope of one specialist course type.
+        Column("in_scope", "int", minimum=0),
+        Column("trained", "int", minimum=0),
+    ),
+    period_columns=("force_code", "financial_year"),
+    row_key=("force_code", "financial_year", "course_type"),
+    cross_rules=("trained_within_in_scope",),
 )

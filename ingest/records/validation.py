@@ -95,6 +95,8 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
         return code.replace_strict(reference.recommendation_lookup(), default=None)
     if kind == "funding_source":
         return _norm_code(c).replace_strict(reference.funding_source_lookup(), default=None)
+    if kind == "course_type":
+        return _norm_code(c).replace_strict(reference.training_course_lookup(), default=None)
     if kind == "reference_code":
         code = c.str.strip_chars().str.to_uppercase()
         return pl.when(code.str.contains(column.pattern)).then(code)
@@ -204,6 +206,11 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
                 "unknown_funding_source",
                 "use a funding source code from dbt_project/seeds/ref_funding_sources.csv",
             ),
+            "course_type": (
+                "unknown_course_type",
+                "use a course type from dbt_project/seeds/ref_training_courses.csv, never a "
+                "course's own name",
+            ),
             "reference_code": (
                 "invalid_reference_code",
                 "use the evidence log's code: capital letters and digits in hyphen-separated "
@@ -308,6 +315,13 @@ def cross_rules(contract: Contract) -> list[Rule]:
             "estimate_outside_interval",
             (t("lower_pct") > t("estimate_pct")) | (t("estimate_pct") > t("upper_pct")),
             "the estimate must lie within its interval: lower_pct <= estimate_pct <= upper_pct",
+        ),
+        "trained_within_in_scope": Rule(
+            "trained",
+            "trained_exceeds_in_scope",
+            t("trained") > t("in_scope"),
+            "trained counts the officers and staff in scope who completed the course, so it "
+            "cannot exceed in_scope",
         ),
         "status_within_return_quarter": Rule(
             "status_date",

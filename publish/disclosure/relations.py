@@ -86,6 +86,11 @@ COUNTS = {
         ["force_code", "financial_year", "fy_quarter"],
         ["extract_crimes"],
     ),
+    # issue 18 item 2: staff counts of the training returns, controlled like the others.
+    "fct_training_yearly": (
+        ["force_code", "financial_year", "course_type"],
+        ["in_scope", "trained"],
+    ),
 }
 
 
@@ -426,6 +431,32 @@ def comparison_metric_inputs(inputs: dict) -> dict[str, tuple[str, str | None]]:
     return out
 
 
+def add_training_equations(
+    relations: Relations, tables: dict[str, pl.DataFrame], fc_keys: list[str]
+) -> None:
+    """training_coverage (yearly only): a force's numerator and denominator are the sums of its
+    specialist rows' trained and in_scope in fct_training_yearly (ref_metrics names the
+    inputs; ref_training_courses marks the specialist course types)."""
+    metrics = pl.read_csv(SEEDS_DIR / "ref_metrics.csv", infer_schema=False)
+    inputs = {"trained_specialist": "trained", "in_scope_specialist": "in_scope"}
+    training = tables["fct_training_yearly"].filter(pl.col("is_specialist"))
+    keys = COUNTS["fct_training_yearly"][0]
+    fc = tables["force_comparisons"].filter(pl.col("period_type") == "financial_year")
+    for metric_id, *columns in metrics.select(
+        "metric_id", "numerator_column", "denominator_column"
+    ).iter_rows():
+        if not set(columns) <= set(inputs):
+            continue
+        rows = fc.filter(pl.col("metric_id") == metric_id)
+        for role, name in zip(("numerator", "denominator"), columns, strict=True):
+            eq = cell_expr("fc_training", role, fc_keys)
+            relations.add_terms(rows, eq, cell_expr("force_comparisons", role, fc_keys), 1)
+            parts = rows.select(*fc_keys, "financial_year").join(
+                training, on=["force_code", "financial_year"], how="inner"
+            )
+            relations.add_terms(parts, eq, cell_expr("fct_training_yearly", inputs[name], keys), -1)
+
+
 def add_comparison_equations(
     relations: Relations, tables: dict[str, pl.DataFrame], territorial: list[str]
 ) -> None:
@@ -509,6 +540,8 @@ def add_comparison_equations(
             relations.add_terms(rows, eq, cell_expr("force_comparisons", role, fc_keys), 1)
             parts = rows.join(inputs[name], on=quarter_keys, how="inner")
             relations.add_terms(parts, eq, pl.col("cell"), -1)
+
+    add_training_equations(relations, tables, fc_keys)
 
     # A year's flows sum its quarters (advocacy caseloads are stocks: skipped; population
     # denominators are not sums).

@@ -355,6 +355,19 @@ def courses_of_conduct(t: dict[str, pl.DataFrame]) -> Sheet:
     )
 
 
+def training(t: dict[str, pl.DataFrame]) -> Sheet:
+    """Issue 18 item 2: staff counts of the forces' training returns."""
+    return _by_force(
+        "training",
+        "Officers and staff in scope of stalking training and trained, by police force area, "
+        "financial year and course type",
+        t["fct_training_yearly"],
+        [("financial_year", "Financial year"), ("course_type", "Course type")],
+        [("in_scope", "Officers and staff in scope"), ("trained", "Trained")],
+        ["totals"],
+    )
+
+
 def helpline_by_region(t: dict[str, pl.DataFrame]) -> Sheet:
     """Each region's contacts (its force areas and those whose force area is not known), by
     month and channel, with contacts per 100,000 residents."""
@@ -547,6 +560,7 @@ def sheets_of(t: dict[str, pl.DataFrame], metrics: pl.DataFrame) -> list[Sheet]:
         protection_orders(t),
         prosecutions(t),
         courses_of_conduct(t),
+        training(t),
         helpline_by_region(t),
         helpline_by_channel(t),
         advocacy_by_service(t),
@@ -730,6 +744,7 @@ def export_spreadsheet(public_db: Path, out_dir: Path) -> dict[str, object]:
         "fct_spo_quarterly",
         "fct_prosecutions_quarterly",
         "fct_courses_of_conduct_yearly",
+        "fct_training_yearly",
         "fct_helpline_monthly",
         "helpline_regional_monthly",
         "fct_advocacy_monthly",

@@ -5,11 +5,18 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from publish.shorthand import NOT_AVAILABLE, REVISED
-from reports_app import charts, queries
-from reports_app.components import caveat, fmt_count, show_table, text_alternative
+from publish.shorthand import NOT_AVAILABLE, REVISED, SUPPRESSED
+from reports_app import charts, panel, queries
+from reports_app.components import (
+    caveat,
+    choose_area_and_period,
+    fmt_count,
+    show_table,
+    text_alternative,
+)
 from reports_app.data import (
     MONTH_QUARTER_SQL,
+    NATIONAL_CODE,
     QUARTER_SQL,
     metric,
     sum_counts,
@@ -146,6 +153,8 @@ def main() -> None:
         "quarter, which are mostly of crimes recorded in earlier quarters."
     )
 
+    accountability_panel()
+
     st.subheader("National trends")
     TRENDS = [
         ("stalking_crimes", "Stalking crimes (8Q) recorded", "Crimes", ",.0f"),
@@ -197,6 +206,37 @@ def main() -> None:
         caption="England and Wales. Charge rate: stalking crimes charged or summonsed as a share "
         "of those with an outcome assigned. Totals are of the 43 territorial forces; helpline "
         "contacts are every contact with a known region, as on the Service demand page",
+    )
+
+
+def accountability_panel() -> None:
+    """Issue 18 item 6: one force's action plan, training, SPO use, screening and charging
+    against England and Wales and its peers (reports_app.panel)."""
+    st.subheader("Accountability panel")
+    st.write(
+        "For one force: its action-plan progress and its figures beside England and Wales and "
+        "its peers, with the funnel-plot class (Force comparison has the intervals)."
+    )
+    force_code, period, name = choose_area_and_period()
+    if force_code == NATIONAL_CODE:
+        st.info("Choose a force to see its accountability panel.")
+        return
+    rows = panel.panel(force_code, period)
+    st.dataframe(rows.to_pandas(), hide_index=True, width="stretch")
+    text_alternative(
+        f"Accountability panel for {name}, {period}: "
+        + "; ".join(
+            f"{r['Measure']} ({r['Period']}): {r['Force']}, England and Wales "
+            f"{r['England and Wales']}, peers {r['Peers']}, {r['Funnel class']}"
+            for r in rows.iter_rows(named=True)
+        )
+        + "."
+    )
+    caveat(
+        f"{SUPPRESSED} marks a figure withheld by disclosure control, {NOT_AVAILABLE} one not "
+        "available. Training coverage is by financial year only (forces return it at the "
+        "year's end): for a quarter, its year is shown. Action-plan items are "
+        "recommendations, not people."
     )
 
 

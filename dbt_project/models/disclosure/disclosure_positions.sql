@@ -105,6 +105,11 @@ positions as (
     ) }}
     union all
     {{ disclosure_positions(
+        ref('disclosure_rows__training'), 'fct_training_yearly',
+        ['force_code', 'financial_year', 'course_type'], ['in_scope', 'trained'],
+    ) }}
+    union all
+    {{ disclosure_positions(
         ref('disclosure_rows__helpline'), 'fct_helpline_monthly',
         ['month', 'force_code', 'channel', 'region_code'], ['contacts', 'answered', 'unanswered'],
         total_by=['month', 'channel'],

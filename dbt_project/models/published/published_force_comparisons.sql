@@ -208,6 +208,18 @@ course_flags as (
     from {{ ref('published_fct_courses_of_conduct_yearly') }}
 ),
 
+training_flags as (
+    -- The specialist course types of a force's (or the national) training return.
+    select
+        force_code,
+        financial_year,
+        bool_or(trained_marker = '[c]') as trained_specialist,
+        bool_or(in_scope_marker = '[c]') as in_scope_specialist
+    from {{ ref('published_fct_training_yearly') }}
+    where is_specialist
+    group by force_code, financial_year
+),
+
 advocacy_year_mismatch as (
     -- A year's national caseload is the all-services total at its last quarter with a return
     -- only when that is every force area's last quarter with a return; otherwise withhold it.
@@ -244,7 +256,9 @@ period_flags as (
             {{ column }},
         {%- endfor %}
         false as possible_unrecognised,
-        false as courses_of_conduct
+        false as courses_of_conduct,
+        false as trained_specialist,
+        false as in_scope_specialist
     from quarter_flags
     union all
     -- A year sums its quarters' flows; its caseloads are those of its last quarter with an
@@ -266,12 +280,18 @@ period_flags as (
             ) as {{ column }},
         {%- endfor %}
         coalesce(any_value(course_flags.possible_unrecognised), false) as possible_unrecognised,
-        coalesce(any_value(course_flags.courses_of_conduct), false) as courses_of_conduct
+        coalesce(any_value(course_flags.courses_of_conduct), false) as courses_of_conduct,
+        coalesce(any_value(training_flags.trained_specialist), false) as trained_specialist,
+        coalesce(any_value(training_flags.in_scope_specialist), false) as in_scope_specialist
     from quarter_flags
     left join course_flags
         on
             quarter_flags.force_code = course_flags.force_code
             and quarter_flags.financial_year = course_flags.financial_year
+    left join training_flags
+        on
+            quarter_flags.force_code = training_flags.force_code
+            and quarter_flags.financial_year = training_flags.financial_year
     left join advocacy_year_mismatch as mismatch
         on quarter_flags.financial_year = mismatch.financial_year
     group by quarter_flags.force_code, quarter_flags.financial_year

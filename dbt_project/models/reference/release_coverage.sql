@@ -12,6 +12,7 @@ with submitted as (
                 then split_part(period_key, '|', 1)
             when source = 'advocacy_caseload' then split_part(period_key, '|', 2)
             when source = 'service_funding' then split_part(period_key, '|', 2)
+            when source = 'training_returns' then split_part(period_key, '|', 1)
             when source = 'helpline_contacts' then 'national_helpline'
             when source = 'home_office_prc' then 'home_office'
             when source = 'survey_estimates' then 'survey'
@@ -22,6 +23,7 @@ with submitted as (
                 then split_part(period_key, '|', 2) || ' ' || split_part(period_key, '|', 3)
             when source = 'advocacy_caseload' then split_part(period_key, '|', 3)
             when source = 'service_funding' then split_part(period_key, '|', 3)
+            when source = 'training_returns' then split_part(period_key, '|', 2)
             when source = 'home_office_prc' then replace(period_key, '|', ' ')
             else period_key
         end as period
@@ -32,7 +34,10 @@ known as (
     select *
     from submitted
     where
-        source not in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns', 'service_funding')
+        source not in (
+            'force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns',
+            'service_funding', 'training_returns'
+        )
         or submitter in (
             select territorial.force_code
             from {{ ref('ref_forces') }} as territorial
@@ -46,12 +51,14 @@ grain as (
         case
             when source in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns', 'service_funding')
                 then 'force_area'
+            when source = 'training_returns' then 'force_area'
             else 'national'
         end as submitter_kind,
         case
             when source in ('force_crimes', 'force_spos', 'cps_returns', 'action_plan_returns', 'home_office_prc') then 'quarter'
             when source in ('helpline_contacts', 'advocacy_caseload') then 'month'
             when source = 'service_funding' then 'financial_year'
+            when source = 'training_returns' then 'financial_year'
             else 'period_end'
         end as period_type
     from known

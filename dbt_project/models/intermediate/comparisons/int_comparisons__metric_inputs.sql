@@ -32,8 +32,22 @@ with quarters as (
         -- Resident-years: a quarter is a quarter of a year, so population rates are annual.
         cast(population as double) / 4 as population_years,
         cast(null as double) as possible_unrecognised,
-        cast(null as double) as courses_of_conduct
+        cast(null as double) as courses_of_conduct,
+        cast(null as double) as trained_specialist,
+        cast(null as double) as in_scope_specialist
     from {{ ref('int_comparisons__force_quarters') }}
+),
+
+training as (
+    -- The specialist course types (ref_training_courses.is_specialist) of each return.
+    select
+        force_code,
+        financial_year,
+        cast(sum(trained) as double) as trained_specialist,
+        cast(sum(in_scope) as double) as in_scope_specialist
+    from {{ ref('fct_training_yearly') }}
+    where is_specialist
+    group by force_code, financial_year
 ),
 
 year_sums as (
@@ -64,12 +78,20 @@ years as (
     select
         year_sums.*,
         cast(coalesce(courses.possible_unrecognised, 0) as double) as possible_unrecognised,
-        cast(coalesce(courses.courses_of_conduct, 0) as double) as courses_of_conduct
+        cast(coalesce(courses.courses_of_conduct, 0) as double) as courses_of_conduct,
+        -- Training is a stock at the year's end, from the force's return: NULL (not zero)
+        -- for a force that sent none.
+        training.trained_specialist,
+        training.in_scope_specialist
     from year_sums
     left join {{ ref('fct_courses_of_conduct_yearly') }} as courses
         on
             year_sums.force_code = courses.force_code
             and year_sums.financial_year = courses.financial_year
+    left join training
+        on
+            year_sums.force_code = training.force_code
+            and year_sums.financial_year = training.financial_year
 ),
 
 periods as (
@@ -99,4 +121,8 @@ inner join inputs as denominators
         and numerators.force_code = denominators.force_code
         and numerators.period_type = denominators.period_type
         and numerators.period = denominators.period
-where numerators.period_type = 'financial_year' or metrics.quarterly
+where
+    (numerators.period_type = 'financial_year' or metrics.quarterly)
+    -- A force without a training return that year has no training figure (not a zero, and
+    -- not a withheld one).
+    and (denominators.input_name != 'in_scope_specialist' or denominators.amount is not null)

@@ -33,6 +33,8 @@ legacy as (
     union all
     {{ rows_periods(ref('stg_service_funding__returns'), 'service_funding', ['service_name', 'force_code', 'financial_year']) }}
     union all
+    {{ rows_periods(ref('stg_training_returns__returns'), 'training_returns', ['force_code', 'financial_year']) }}
+    union all
     {{ rows_periods(ref('stg_published__home_office_prc'), 'home_office_prc', ['financial_year', 'fy_quarter']) }}
     union all
     {{ rows_periods(ref('stg_published__ons_pfa_tables'), 'ons_pfa_tables', ['period_end']) }}

@@ -1,0 +1,108 @@
+"""The accountability panel of the overview (issue 18 item 6): for one force and period, its
+action-plan status and its figures on training coverage, SPO use, screening and charging,
+each beside the national and peer values and its funnel class.
+
+Every figure is read from the published tables as they are: force_comparisons (value, national
+and peer values, funnel class, each with its marker, so a withheld value shows as [c] and never
+a number) and the action-plan tables (statuses and flags, no counts of people). Labels and
+units come from ref_metrics."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from publish.shorthand import NOT_AVAILABLE
+from reports_app import accountability
+from reports_app.components import fmt_value, funnel_labels
+from reports_app.data import comparisons, metric
+
+# The force_comparisons metrics the panel shows, in its order (ids only: ref_metrics defines
+# them).
+PANEL_METRICS = ("training_coverage", "spo_application_rate", "screening_rate", "charge_rate")
+COLUMNS = ("Measure", "Force", "England and Wales", "Peers", "Funnel class", "Period")
+
+
+def year_of(period: str) -> str:
+    """A quarter's financial year ('2025/26 Q1' -> '2025/26'); a year is its own."""
+    return period.split(" ")[0]
+
+
+def metric_row(metric_id: str, force_code: str, period: str) -> dict[str, str]:
+    """One metric of one force: the period asked, or its financial year for a metric that
+    is yearly only (ref_metrics.quarterly)."""
+    m = metric(metric_id)
+    shown_period = period if m["quarterly"] or " " not in period else year_of(period)
+    rows = comparisons(metric_id, shown_period, force_code)
+    row = {"Measure": m["metric_label"], "Period": shown_period}
+    if rows.is_empty():
+        # No figure at all: the force sent no return for this source and period.
+        return row | {
+            "Force": "no figure (no return)",
+            "England and Wales": NOT_AVAILABLE,
+            "Peers": NOT_AVAILABLE,
+            "Funnel class": NOT_AVAILABLE,
+        }
+    r = rows.row(0, named=True)
+    return row | {
+        "Force": fmt_value(r["value"], m, r["value_marker"]),
+        "England and Wales": fmt_value(r["national_value"], m, r["national_value_marker"]),
+        "Peers": fmt_value(r["peer_value"], m, r["peer_value_marker"]),
+        "Funnel class": funnel_labels(m["direction"]).get(r["funnel_class"], NOT_AVAILABLE),
+    }
+
+
+def action_plan_row(force_code: str, period: str) -> dict[str, str]:
+    """The force's action-plan status at the end of the period (its last quarter with
+    returns, for a year): items implemented, in progress and overdue, and whether its plan
+    was published by the requested date; nationally, the same across every force."""
+    statuses = accountability.statuses()
+    quarters = statuses.filter(pl.col("quarter").str.starts_with(year_of(period)))
+    if " " in period:
+        quarters = quarters.filter(pl.col("quarter") == period)
+    row = {"Measure": "Action plan (super-complaint recommendations)", "Peers": "not compared"}
+    row["Funnel class"] = "not applicable (statuses, not a rate)"
+    if quarters.is_empty():
+        return row | {"Force": NOT_AVAILABLE, "England and Wales": NOT_AVAILABLE, "Period": period}
+    quarter = quarters["quarter"].max()
+    at_end = statuses.filter(pl.col("quarter") == quarter)
+    publication = accountability.publication()
+    own = publication.filter(pl.col("force_code") == force_code)
+    published = own["publication"].item() if own.height else NOT_AVAILABLE
+    on_time = int((publication["publication_status"] == "published_by_requested_date").sum())
+    return row | {
+        "Force": f"{status_counts(at_end.filter(pl.col('force_code') == force_code))}; "
+        f"plan: {published}",
+        "England and Wales": f"{status_counts(at_end)} (all forces); "
+        f"{on_time} of {publication.height} forces published by the requested date",
+        "Period": quarter,
+    }
+
+
+def status_counts(rows: pl.DataFrame) -> str:
+    """'3 implemented, 4 in progress, 2 overdue of 10 recommendations' (items, not people)."""
+    if rows.is_empty():
+        return "no return"
+    implemented = int((rows["status"] == "implemented").sum())
+    in_progress = int((rows["status"] == "in_progress").sum())
+    overdue = int(rows["is_overdue"].fill_null(False).sum())
+    return (
+        f"{implemented} implemented, {in_progress} in progress, {overdue} overdue "
+        f"of {rows.height} recommendation items"
+    )
+
+
+def masip_row(force_code: str, period: str) -> dict[str, str] | None:
+    """MASIP: the place for the panel's MASIP row (a programme in place or not, since when,
+    capacity). The lead fills it after merging the MASIP source's published table; until
+    then the panel has no MASIP row."""
+    return None
+
+
+def panel(force_code: str, period: str) -> pl.DataFrame:
+    """The panel's rows for one force and period, every value as shown (text with markers)."""
+    rows = [action_plan_row(force_code, period)]
+    rows += [metric_row(metric_id, force_code, period) for metric_id in PANEL_METRICS]
+    masip = masip_row(force_code, period)
+    if masip is not None:
+        rows.insert(2, masip)
+    return pl.DataFrame(rows).select(COLUMNS)
