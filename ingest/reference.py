@@ -45,3 +45,10 @@ def recommendation_lookup() -> dict[str, str]:
     frame = pl.read_csv(SEEDS_DIR / "ref_recommendations.csv", infer_schema=False)
     ids = frame["recommendation_id"].to_list()
     return {"".join(i.split()).upper(): i for i in ids}
+
+
+@lru_cache(maxsize=1)
+def lead_agency_lookup() -> dict[str, str]:
+    """MASIP lead agencies (seed ref_masip_lead_agencies), normalised code → code."""
+    frame = pl.read_csv(SEEDS_DIR / "ref_masip_lead_agencies.csv", infer_schema=False)
+    return {"".join(c.split()).lower(): c for c in frame["lead_agency_code"].to_list()}

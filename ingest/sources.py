@@ -23,6 +23,7 @@ from ingest.records.contracts import (
     FORCE_CRIMES,
     FORCE_SPOS,
     HELPLINE_CONTACTS,
+    MASIP_RETURNS,
     SURVEY_ESTIMATES,
     Contract,
 )
@@ -57,7 +58,7 @@ class Source:
     scope: tuple[str, ...] = ()
     period: tuple[str, ...] = ()
     submitter: str | None = None  # the scope column that names the submitter, if any
-    period_grain: str = "quarter"  # what a declared period is: quarter, month or edition
+    period_grain: str = "quarter"  # what a declared period is: quarter, month, edition or year
 
     @property
     def is_records(self) -> bool:
@@ -106,6 +107,7 @@ REGISTRY: tuple[Source, ...] = (
         "records",
         "one contact with the helpline",
         HELPLINE_CONTACTS,
+        MASIP_RETURNS,
         period=("month:contact_datetime",),
         period_grain="month",
     ),
@@ -135,6 +137,18 @@ REGISTRY: tuple[Source, ...] = (
         SURVEY_ESTIMATES,
         period=("period_end",),
         period_grain="month",
+    ),
+    # --- issue 18 item 3: MASIP returns (SOURCES.md §10) ---
+    Source(
+        "masip_returns",
+        "records",
+        "one force and financial year of a MASIP return",
+        MASIP_RETURNS,
+        scope=("force_code",),
+        period=("financial_year",),
+        submitter="force_code",
+        # A file declares its force (and extraction date); its years are the rows' years.
+        period_grain="year",
     ),
     Source(
         "home_office_prc",

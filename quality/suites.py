@@ -13,7 +13,7 @@ from great_expectations import expectations as gxe
 from ingest.linkage_keys import linkage_key_columns
 from ingest.pseudonymise import HASH_HEX_CHARS
 from ingest.records.contracts import AGE_BANDS
-from ingest.reference import recommendation_lookup, service_lookup
+from ingest.reference import lead_agency_lookup, recommendation_lookup, service_lookup
 from ingest.sources import REGISTRY, source
 
 HASH_PATTERN = rf"^[0-9a-f]{{{HASH_HEX_CHARS}}}$"
@@ -78,6 +78,12 @@ def record_suite(name: str) -> gx.ExpectationSuite:
             suite.add_expectation(
                 gxe.ExpectColumnValuesToBeInSet(
                     column=name, value_set=sorted(set(recommendation_lookup().values()))
+                )
+            )
+        if column.kind == "lead_agency":  # the seed's lead agencies only (MASIP returns)
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name, value_set=sorted(set(lead_agency_lookup().values()))
                 )
             )
         if column.kind == "reference_code":  # a code by its shape, never free text
