@@ -22,7 +22,7 @@ import polars as pl
 from tqdm import tqdm
 
 from ingest.settings import DataPaths, data_paths
-from synthetic import action_plans, advocacy, cps, helpline, spos, survey
+from synthetic import action_plans, advocacy, cps, helpline, masip, spos, survey
 from synthetic.common import (
     GENERATOR_VERSION,
     SYNTHETIC_PREFIX,
@@ -57,6 +57,7 @@ SOURCES = (
     "advocacy_caseload",
     "action_plan_returns",
     "survey_estimates",
+    "masip_returns",
 )
 PUBLISHED_HOOK_MODULE = "synthetic.published"
 
@@ -66,8 +67,8 @@ SYNTHETIC DATA - NOT REAL
 Every file in this landing area whose name begins with SYNTHETIC_ was written by the project's
 synthetic demo-data generator (python -m synthetic). The crimes, people, names, dates of
 birth, references, orders, prosecutions, helpline contacts, advocacy caseloads, action-plan
-returns (against a synthetic list of recommendations) and survey estimates they hold are
-invented. They describe no real person or case and must never be presented as statistics.
+returns (against a synthetic list of recommendations), survey estimates and MASIP returns they
+hold are invented. They describe no real person or case and must never be presented as statistics.
 
 Volumes follow published figures only in broad size (see docs/SYNTHETIC_DATA.md).
 
@@ -404,6 +405,21 @@ def generate(config: GeneratorConfig) -> GenerationResult:
         created=extracted,
     )
     record("survey_estimates", profile, n_written)
+
+    # --- MASIP returns, one file per returning force (a row per financial year) ------------
+    profile = profiles[STANDARD_PROFILE["masip_returns"]]
+    masip_returns = masip.generate_masip_returns(seed, scale, forces, params, quarters)
+    for (force_code,), part in sorted(
+        masip_returns.partition_by("force_code", as_dict=True).items()
+    ):
+        n_written = write_export(
+            part,
+            profile,
+            landing_file(landing, "masip_returns", [force_code], profile),
+            banner=[],
+            created=extracted,
+        )
+        record("masip_returns", profile, n_written)
 
     # --- counts for the published-tables hook ----------------------------------------------
     quarter_keys = pl.DataFrame(

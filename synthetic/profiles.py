@@ -39,6 +39,7 @@ STANDARD_PROFILE = {
     "advocacy_caseload": "advocacy_caseload_standard",
     "action_plan_returns": "action_plan_returns_standard",
     "survey_estimates": "survey_estimates_standard",
+    "masip_returns": "masip_returns_standard",
 }
 LEGACY_CRIME_PROFILES = (
     "force_crimes_legacy_xlsx",
