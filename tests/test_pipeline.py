@@ -257,6 +257,7 @@ def test_every_source_lands_in_its_marts(demo_pipeline):
                 "action_plan_status_quarterly",
                 "action_plan_publication",
                 "survey_against_records",
+                "masip_coverage",
             )
         }
         profiles = {

@@ -14,6 +14,7 @@ with submitted as (
             when source = 'helpline_contacts' then 'national_helpline'
             when source = 'home_office_prc' then 'home_office'
             when source = 'survey_estimates' then 'survey'
+            when source = 'masip_returns' then split_part(period_key, '|', 1)
             else 'ons'
         end as submitter,
         case
@@ -21,6 +22,7 @@ with submitted as (
                 then split_part(period_key, '|', 2) || ' ' || split_part(period_key, '|', 3)
             when source = 'advocacy_caseload' then split_part(period_key, '|', 3)
             when source = 'home_office_prc' then replace(period_key, '|', ' ')
+            when source = 'masip_returns' then split_part(period_key, '|', 2)
             else period_key
         end as period
     from {{ ref('int_ingest__submission_periods') }}
@@ -30,7 +32,7 @@ known as (
     select *
     from submitted
     where
-        source not in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns')
+        source not in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns', 'masip_returns')
         or submitter in (
             select territorial.force_code
             from {{ ref('ref_forces') }} as territorial
@@ -42,13 +44,14 @@ grain as (
     select distinct
         source,
         case
-            when source in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns')
+            when source in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns', 'masip_returns')
                 then 'force_area'
             else 'national'
         end as submitter_kind,
         case
             when source in ('force_crimes', 'force_spos', 'cps_returns', 'action_plan_returns', 'home_office_prc') then 'quarter'
             when source in ('helpline_contacts', 'advocacy_caseload') then 'month'
+            when source = 'masip_returns' then 'financial_year'
             else 'period_end'
         end as period_type
     from known
