@@ -49,6 +49,7 @@ PAGES = [
     ("service_demand.py", "Service demand", "service-demand"),
     ("action_plans.py", "Action plans", "action-plans"),
     ("survey_records.py", "Survey and police records", "survey-and-records"),
+    ("masips.py", "MASIPs", "masips"),
     ("data_quality.py", "Data quality and coverage", "data-quality"),
     ("methodology.py", "Methodology and downloads", "methodology"),
 ]

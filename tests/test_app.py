@@ -36,6 +36,7 @@ PAGES = {
     "service_demand": "Service demand",
     "action_plans": "Action plans",
     "survey_records": "Survey and police records",
+    "masips": "MASIPs",
     "data_quality": "Data quality and coverage",
     "methodology": "Methodology and downloads",
 }

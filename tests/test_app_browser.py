@@ -47,6 +47,7 @@ PAGES = [
     ("service-demand", "Service demand", "What if: advocate posts needed"),
     ("action-plans?force=E23000032", "Action plans", "Status by force and recommendation"),
     ("survey-and-records", "Survey and police records", "The survey estimates and the recorded"),
+    ("masips", "MASIPs", "England and Wales, every year"),
     ("data-quality", "Data quality and coverage", "Reconciliation with Home Office"),
     ("methodology", "Methodology and downloads", "Download every table"),
 ]
