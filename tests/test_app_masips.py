@@ -43,6 +43,7 @@ def test_rates_are_the_published_comparisons_and_withheld_stays_withheld(demo_pi
         differ = joined.filter(pl.col(column).ne_missing(pl.col(f"{column}_fc")))
         assert differ.is_empty(), (column, differ.head(3))
     withheld = joined.filter(pl.col("masip_referral_rate_marker_fc") == "[c]")
+    assert withheld.height > 0, "the demo should withhold some referral rates"
     assert withheld["masip_referral_rate"].null_count() == withheld.height
     assert withheld["ci95_low"].null_count() == withheld.height
     # The exact rate exists in marts for those rows: only the published copy withholds it.

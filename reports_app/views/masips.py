@@ -133,7 +133,8 @@ if plotted.height:
         pl.col("rate_pct").median().alias("median"), pl.len().alias("forces")
     )
     described = "; ".join(
-        f"{row['status_label'].lower()}: {row['forces']} forces, median {row['median']:.1f}%"
+        f"{row['status_label'].lower()}: {row['forces']} force{'' if row['forces'] == 1 else 's'}, "
+        f"median {row['median']:.1f}%"
         for row in medians.sort("status_label").iter_rows(named=True)
     )
     national_text = "withheld" if rate is None else f"{rate * 100:.1f}%"

@@ -28,17 +28,22 @@ select
         case
             when coverage.force_code = {{ total }} then national.national_value else rates.value
         end as masip_referral_rate,
+        -- The published marker as it is; '[x]' only where force_comparisons has no row.
         case
-            when coverage.force_code = {{ total }}
-                then coalesce(national.national_value_marker, coverage.masip_referral_rate_marker)
-            else coalesce(rates.value_marker, coverage.masip_referral_rate_marker)
+            when coverage.force_code = {{ total }} and national.financial_year is not null
+                then national.national_value_marker
+            when coverage.force_code != {{ total }} and rates.force_code is not null
+                then rates.value_marker
+            else '[x]'
         end as masip_referral_rate_marker,
         rates.ci95_low as ci95_low,
         rates.ci95_high as ci95_high,
         rates.funnel_class as funnel_class,
         national.national_value as national_referral_rate,
-        coalesce(national.national_value_marker, coverage.national_referral_rate_marker)
-            as national_referral_rate_marker,
+        case
+            when national.financial_year is not null then national.national_value_marker
+            else '[x]'
+        end as national_referral_rate_marker,
         cast(coverage.funded_places as bigint) as funded_places,
         cast(coverage.population as bigint) as population,
         cast(coverage.population_covered as bigint) as population_covered
