@@ -290,6 +290,8 @@ def touched_since(
             touched.add((parts[1], " ".join(_quarter_of_month(parts[2]))))
         elif source == "helpline_contacts":
             touched.add((None, " ".join(_quarter_of_month(parts[0]))))
+        elif source == "masip_returns" and len(parts) == 2:  # force|financial year
+            touched.update((parts[0], f"{parts[1]} Q{n}") for n in range(1, 5))
         elif source == "home_office_prc" and len(parts) == 2:
             touched.add((None, f"{parts[0]} {parts[1]}"))
         else:  # ONS period ends: dates
