@@ -9,6 +9,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
+from publish.shorthand import NOT_AVAILABLE, SUPPRESSED
 from reports_app import charts
 from reports_app.components import (
     caveat,
@@ -18,7 +19,7 @@ from reports_app.components import (
     text_alternative,
     url_choice,
 )
-from reports_app.data import NATIONAL_CODE
+from reports_app.data import NATIONAL_CODE, metric
 from reports_app.serving import run
 
 COVERAGE = """
@@ -30,6 +31,7 @@ STATUS_LABELS = {
     "not_reported": "No return",
 }
 STATUS_COLOURS = ["#009E73", "#E69F00", "#BBBBBB"]  # Okabe-Ito, grey for no return
+RATE = metric("masip_referral_rate")  # label and definition from reference.ref_metrics
 
 
 def shown_pct(column: str) -> pl.Expr:
@@ -45,10 +47,11 @@ st.markdown(
     "the share of recorded stalking crimes the force referred to a MASIP."
 )
 caveat(
-    "The referral rate is the published force comparison (stalking crimes referred to a MASIP "
-    "per stalking crime recorded) with its 95% interval and funnel class, withheld [c] where "
-    "that table withholds it. A rate next to a programme is no measure of the programme's "
-    "effect: forces differ in how they record referrals and in the crimes they see."
+    f"The referral rate is the published force comparison ({RATE['numerator_description']} "
+    f"per {RATE['denominator_description'].removesuffix('s')}) with its 95% interval and funnel "
+    f"class, withheld {SUPPRESSED} where that table withholds it. A rate next to a programme "
+    "is no measure of the programme's effect: forces differ in how they record referrals and "
+    "in the crimes they see."
 )
 frame = run(COVERAGE)
 if frame.is_empty():
@@ -78,12 +81,14 @@ left.metric(
 share = national["population_share_covered"]
 middle.metric(
     "Population living in an area with a programme",
-    "[x]" if share is None else f"{share * 100:.1f}%",
+    NOT_AVAILABLE if share is None else f"{share * 100:.1f}%",
 )
 rate = national["masip_referral_rate"]
 right.metric(
-    "Stalking crimes referred to a MASIP, England and Wales",
-    (national["masip_referral_rate_marker"] or "[x]") if rate is None else f"{rate * 100:.1f}%",
+    f"{RATE['metric_label']}, England and Wales",
+    (national["masip_referral_rate_marker"] or NOT_AVAILABLE)
+    if rate is None
+    else f"{rate * 100:.1f}%",
 )
 
 # --- the chart: each force's rate by programme status, against the national rate -----------
@@ -98,7 +103,7 @@ if plotted.height:
     status_scale = alt.Scale(domain=list(STATUS_LABELS.values()), range=STATUS_COLOURS)
     base = alt.Chart(plotted)
     x = alt.X("status_label:N", title=None, sort=list(STATUS_LABELS.values()))
-    y_title = "Stalking crimes referred to a MASIP (%)"
+    y_title = f"{RATE['metric_label']} (%)"
     layers = [
         base.mark_rule(opacity=0.35).encode(
             x=x, xOffset="force:N", y=alt.Y("low_pct:Q", title=y_title), y2="high_pct:Q"
@@ -124,7 +129,7 @@ if plotted.height:
             .encode(y="national_pct:Q")
         )
     title = charts.titled(
-        f"Stalking crimes referred to a MASIP by programme status, {year}",
+        f"{RATE['metric_label']} by programme status, {year}",
         "Each force's rate with its 95% interval; dashed line: England and Wales. Withheld "
         "rates are not drawn.",
     )
@@ -139,8 +144,8 @@ if plotted.height:
     )
     national_text = "withheld" if rate is None else f"{rate * 100:.1f}%"
     text_alternative(
-        f"In {year}, {national['forces_with_programme']} forces had a MASIP. Share of stalking "
-        f"crimes referred to a MASIP, by programme status: {described}. England and Wales: "
+        f"In {year}, {national['forces_with_programme']} forces had a MASIP. "
+        f"{RATE['metric_label']}, by programme status: {described}. England and Wales: "
         f"{national_text}."
     )
 else:
