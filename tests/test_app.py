@@ -261,6 +261,7 @@ def complete_years(root: Path) -> list[str]:
         "service_demand",
         "compare_forces",
         "force_profile",
+        "masips",
     ],
 )
 def test_year_selectors_open_on_the_latest_complete_year(demo_pipeline, app_env, page):
