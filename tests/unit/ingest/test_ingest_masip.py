@@ -5,6 +5,7 @@ agency is a code from its seed; a programme cannot start after the year returned
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from ingest.records.readers import profiles_for
 from ingest.records.validation import validate
 from ingest.sources import source
+from ingest.submissions import identity
 
 CONTRACT = source("masip_returns").contract
 PROFILE = next(p for p in profiles_for("masip_returns") if p.is_standard)
@@ -91,3 +93,13 @@ def test_a_force_without_a_programme_leaves_the_rest_blank():
 )
 def test_rules(changes, broken):
     assert rules_broken(**changes) == broken
+
+
+def test_a_file_name_declares_the_force_and_extraction_date_never_a_year():
+    """The years of a return are its rows' years: a quarter in the name is noted, not used."""
+    masip = source("masip_returns")
+    plain = identity(Path("masip_returns_E23000032_2026-05-04.csv"), masip, 0)
+    assert (plain.submitter, plain.periods, plain.problems) == ("E23000032", (), ())
+    assert plain.extracted_at.date() == dt.date(2026, 5, 4)
+    quarter = identity(Path("masip_returns_E23000032_2025-26_Q3_2026-05-04.csv"), masip, 0)
+    assert quarter.periods == () and len(quarter.problems) == 1
