@@ -62,3 +62,10 @@ def training_course_lookup() -> dict[str, str]:
     """Course types a training return may name (seed ref_training_courses), normalised → code."""
     frame = pl.read_csv(SEEDS_DIR / "ref_training_courses.csv", infer_schema=False)
     return {"".join(c.split()).lower(): c for c in frame["course_type"].to_list()}
+
+
+@lru_cache(maxsize=1)
+def lead_agency_lookup() -> dict[str, str]:
+    """MASIP lead agencies (seed ref_masip_lead_agencies), normalised code → code."""
+    frame = pl.read_csv(SEEDS_DIR / "ref_masip_lead_agencies.csv", infer_schema=False)
+    return {"".join(c.split()).lower(): c for c in frame["lead_agency_code"].to_list()}

@@ -23,6 +23,7 @@ from ingest.records.contracts import (
     FORCE_CRIMES,
     FORCE_SPOS,
     HELPLINE_CONTACTS,
+    MASIP_RETURNS,
     SERVICE_FUNDING,  # issue 18 item 5
     SURVEY_ESTIMATES,
     TRAINING_RETURNS,
@@ -108,6 +109,7 @@ REGISTRY: tuple[Source, ...] = (
         "records",
         "one contact with the helpline",
         HELPLINE_CONTACTS,
+        MASIP_RETURNS,
         period=("month:contact_datetime",),
         period_grain="month",
     ),
@@ -157,6 +159,18 @@ REGISTRY: tuple[Source, ...] = (
         scope=("force_code",),
         period=("financial_year",),
         submitter="force_code",
+        period_grain="year",
+    ),
+    # --- issue 18 item 3: MASIP returns (SOURCES.md §12) ---
+    Source(
+        "masip_returns",
+        "records",
+        "one force and financial year of a MASIP return",
+        MASIP_RETURNS,
+        scope=("force_code",),
+        period=("financial_year",),
+        submitter="force_code",
+        # A file declares its force (and extraction date); its years are the rows' years.
         period_grain="year",
     ),
     Source(

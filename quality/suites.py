@@ -15,6 +15,7 @@ from ingest.pseudonymise import HASH_HEX_CHARS
 from ingest.records.contracts import AGE_BANDS
 from ingest.reference import (
     funding_source_lookup,
+    lead_agency_lookup,
     recommendation_lookup,
     service_lookup,
     training_course_lookup,
@@ -89,6 +90,12 @@ def record_suite(name: str) -> gx.ExpectationSuite:
             suite.add_expectation(
                 gxe.ExpectColumnValuesToBeInSet(
                     column=name, value_set=sorted(set(training_course_lookup().values()))
+                )
+            )
+        if column.kind == "lead_agency":  # the seed's lead agencies only (MASIP returns)
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name, value_set=sorted(set(lead_agency_lookup().values()))
                 )
             )
         if column.kind == "reference_code":  # a code by its shape, never free text

@@ -50,6 +50,7 @@ PAGES = [
     ("action_plans.py", "Action plans", "action-plans"),
     ("survey_records.py", "Survey and police records", "survey-and-records"),
     ("funding_capacity.py", "Funding and capacity", "funding-and-capacity"),  # issue 18 item 5
+    ("masips.py", "MASIPs", "masips"),
     ("data_quality.py", "Data quality and coverage", "data-quality"),
     ("methodology.py", "Methodology and downloads", "methodology"),
 ]

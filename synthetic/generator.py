@@ -28,6 +28,7 @@ from synthetic import (
     cps,
     funding,  # issue 18 item 5
     helpline,
+    masip,
     spos,
     survey,
     training,
@@ -68,6 +69,7 @@ SOURCES = (
     "survey_estimates",
     "service_funding",  # issue 18 item 5
     "training_returns",
+    "masip_returns",
 )
 PUBLISHED_HOOK_MODULE = "synthetic.published"
 
@@ -77,9 +79,9 @@ SYNTHETIC DATA - NOT REAL
 Every file in this landing area whose name begins with SYNTHETIC_ was written by the project's
 synthetic demo-data generator (python -m synthetic). The crimes, people, names, dates of
 birth, references, orders, prosecutions, helpline contacts, advocacy caseloads, action-plan
-returns (against a synthetic list of recommendations), survey estimates, training returns
-and services' funding and capacity they hold are invented. They describe no real person or
-case and must never be presented as statistics.
+returns (against a synthetic list of recommendations), survey estimates, training returns,
+MASIP returns and services' funding and capacity they hold are invented. They describe no real
+person or case and must never be presented as statistics.
 
 Volumes follow published figures only in broad size (see docs/SYNTHETIC_DATA.md).
 
@@ -448,6 +450,21 @@ def generate(config: GeneratorConfig) -> GenerationResult:
             created=extracted,
         )
         record("training_returns", profile, n_written)
+
+    # --- MASIP returns, one file per returning force (a row per financial year) ------------
+    profile = profiles[STANDARD_PROFILE["masip_returns"]]
+    masip_returns = masip.generate_masip_returns(seed, scale, forces, params, quarters)
+    for (force_code,), part in sorted(
+        masip_returns.partition_by("force_code", as_dict=True).items()
+    ):
+        n_written = write_export(
+            part,
+            profile,
+            landing_file(landing, "masip_returns", [force_code], profile),
+            banner=[],
+            created=extracted,
+        )
+        record("masip_returns", profile, n_written)
 
     # --- counts for the published-tables hook ----------------------------------------------
     quarter_keys = pl.DataFrame(

@@ -41,6 +41,7 @@ STANDARD_PROFILE = {
     "survey_estimates": "survey_estimates_standard",
     "service_funding": "service_funding_standard",  # issue 18 item 5
     "training_returns": "training_returns_standard",
+    "masip_returns": "masip_returns_standard",
 }
 LEGACY_CRIME_PROFILES = (
     "force_crimes_legacy_xlsx",

@@ -1623,3 +1623,53 @@ def training_row_outside_its_declared_year(landing: Path, tag: int) -> Case:
     return Case(
         (partial("training_returns", file, 3, {(4, "force_code", "outside_declared_scope")}),)
     )
+
+
+# --- issue 18 item 3: MASIP returns (SOURCES.md §12) ----------------------------------------
+
+
+def masip_return(**changes: str) -> dict[str, str]:
+    row = {
+        "force_code": "E23000033",
+        "financial_year": "2024/25",
+        "programme_in_place": "Y",
+        "start_date": "2022-10-03",
+        "funded_places": "40",
+        "lead_agency_code": "probation",
+    }
+    return row | changes
+
+
+NO_PROGRAMME = {"programme_in_place": "N", "start_date": "", "lead_agency_code": ""}
+
+
+@case
+def masip_rows_that_break_its_rules(landing: Path, tag: int) -> Case:
+    """An unknown force, a negative place count, a programme starting after the year returned,
+    and no programme but places given: each row quarantined by its rule, the good rows (one
+    force with a programme, one without) kept."""
+    file = file_name(tag, "masip")
+    rows = [
+        masip_return(),
+        masip_return(financial_year="2025/26", **NO_PROGRAMME, funded_places=""),
+        masip_return(force_code="Wessex Constabulary"),
+        masip_return(financial_year="2023/24", funded_places="-5"),
+        masip_return(financial_year="2021/22"),
+        masip_return(financial_year="2022/23", **NO_PROGRAMME),
+    ]
+    land(landing, "masip_returns", file, csv_text(rows))
+    return Case(
+        (
+            partial(
+                "masip_returns",
+                file,
+                6,
+                {
+                    (4, "force_code", "unknown_force"),
+                    (5, "funded_places", "below_minimum"),
+                    (6, "start_date", "start_date_after_year"),
+                    (7, "funded_places", "funded_places_without_programme"),
+                },
+            ),
+        )
+    )

@@ -37,6 +37,7 @@ PAGES = {
     "action_plans": "Action plans",
     "survey_records": "Survey and police records",
     "funding_capacity": "Funding and capacity",  # issue 18 item 5
+    "masips": "MASIPs",
     "data_quality": "Data quality and coverage",
     "methodology": "Methodology and downloads",
 }
@@ -263,6 +264,7 @@ def complete_years(root: Path) -> list[str]:
         "service_demand",
         "compare_forces",
         "force_profile",
+        "masips",
     ],
 )
 def test_year_selectors_open_on_the_latest_complete_year(demo_pipeline, app_env, page):

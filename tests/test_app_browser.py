@@ -53,6 +53,7 @@ PAGES = [
     ("action-plans?force=E23000032", "Action plans", "Status by force and recommendation"),
     ("survey-and-records", "Survey and police records", "The survey estimates and the recorded"),
     ("funding-and-capacity", "Funding and capacity", "The cost of clearing the waiting lists"),
+    ("masips", "MASIPs", "England and Wales, every year"),
     ("data-quality", "Data quality and coverage", "Reconciliation with Home Office"),
     ("methodology", "Methodology and downloads", "Download every table"),
 ]

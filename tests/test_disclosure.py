@@ -80,6 +80,14 @@ NOT_COUNTS = {
         "waiting_list_end": "a published advocacy cell, copied with its marker",
         "open_cases_end": "a published advocacy cell, copied with its marker",
     },
+    # MASIPs (issue 18 item 3): programme facts and reference figures, no counts of people.
+    "masip_coverage": {
+        "funded_places": "a programme's capacity (perpetrator cases a year), as returned",
+        "forces_returned": "a count of forces, not of people",
+        "forces_with_programme": "a count of forces, not of people",
+        "population": "resident population (public ONS estimate)",
+        "population_covered": "resident population (public ONS) of areas with a programme",
+    },
     "reconciliation_home_office": {
         "home_office_offences": "already published by the Home Office",
         "difference": "a signed difference from a public count, not a count",

@@ -260,6 +260,7 @@ def test_every_source_lands_in_its_marts(demo_pipeline):
                 "service_funding_yearly",  # issue 18 item 5
                 "service_demand_capacity_yearly",
                 "fct_training_yearly",
+                "masip_coverage",
             )
         }
         profiles = {

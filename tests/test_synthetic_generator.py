@@ -27,6 +27,8 @@ from synthetic import FinancialQuarter, GeneratorConfig, generate, latest_comple
 from synthetic.__main__ import main
 from synthetic.action_plans import SILENT_FORCES
 from synthetic.crimes import NAME_DECOY_TOP_NAMES
+from synthetic.masip import NEW_PROGRAMMES
+from synthetic.masip import SILENT_FORCES as MASIP_SILENT_FORCES
 from synthetic.names import SURNAMES
 from synthetic.periods import quarters_ending
 from synthetic.training import SILENT_FORCES as TRAINING_SILENT_FORCES
@@ -45,6 +47,7 @@ SOURCES = (
     "survey_estimates",
     "service_funding",  # issue 18 item 5
     "training_returns",
+    "masip_returns",
 )
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "ingest" / "profiles"
 DATE_COLUMNS = {
@@ -336,6 +339,7 @@ def test_every_source_and_profile_is_produced(run):
         "service_funding": len({q.financial_year for q in _quarters(run)}),
         # One per force but the silent one and financial year ended in the window (2).
         "training_returns": (43 - TRAINING_SILENT_FORCES) * 2,
+        "masip_returns": 43 - MASIP_SILENT_FORCES,
     }
     # One return per force and quarter, but for the silent forces and the missed quarters.
     plan_files = manifest["files"]["action_plan_returns"]
@@ -694,6 +698,30 @@ def test_service_funding_pays_for_the_caseloads_posts(run):
     # Each funder's share is rounded to 0.01 FTE, and shares under 0.005 send no row.
     tolerance = 0.005 * 4 + 1e-9
     assert ((joined["advocate_fte"] - joined["posts"]).abs() <= tolerance).all()
+
+
+def test_masip_returns_follow_the_planted_programmes(run):
+    """A row per returning force and financial year; the forces planted with MASIP referrals
+    have a programme all through the window, started in different years; a few other forces
+    start one in the last year; nothing but the flag is filled in without a programme."""
+    masip = run["frames"]["masip_returns"]
+    years = sorted({q.financial_year for q in _quarters(run)})
+    assert masip.group_by("force_code").agg(pl.col("financial_year").sort())[
+        "financial_year"
+    ].to_list() == [years] * (43 - MASIP_SILENT_FORCES)
+    joined = masip.join(run["params"].select("force_code", "has_masip"), on="force_code")
+    in_place = joined["programme_in_place"] == "Y"
+    assert (joined.filter(pl.col("has_masip"))["programme_in_place"] == "Y").all()
+    starting = joined.filter(~pl.col("has_masip") & in_place)
+    assert starting["force_code"].n_unique() == NEW_PROGRAMMES
+    assert set(starting["financial_year"]) == {years[-1]}
+    starts = joined.filter(in_place)["start_date"].str.slice(0, 4)
+    assert starts.n_unique() >= 3  # programmes started in different years
+    blank = joined.filter(~in_place).select("start_date", "funded_places", "lead_agency_code")
+    assert blank.null_count().row(0) == (blank.height,) * 3
+    lead_agencies = pl.read_csv(SEEDS_DIR / "ref_masip_lead_agencies.csv")["lead_agency_code"]
+    assert set(joined.filter(in_place)["lead_agency_code"]) <= set(lead_agencies)
+    assert (joined.filter(in_place)["funded_places"].cast(pl.Int64) >= 1).all()
 
 
 def _quarters(run) -> list[FinancialQuarter]:

@@ -25,7 +25,7 @@ class Column:
     name: str
     kind: str  # text, code, force, service, recommendation, funding_source, date, datetime,
     #            int, decimal, fin_year, month, list, reference_code (matches `pattern`),
-    #            course_type,
+    #            course_type, lead_agency (a MASIP lead agency code from its seed),
     #            ref (pseudonymised), identifier (dropped), dob (-> age band, dropped)
     required: bool = True
     allowed: tuple[str, ...] = ()
@@ -242,4 +242,31 @@ TRAINING_RETURNS = Contract(
     period_columns=("force_code", "financial_year"),
     row_key=("force_code", "financial_year", "course_type"),
     cross_rules=("trained_within_in_scope",),
+)
+
+# --- issue 18 item 3: MASIP returns (SOURCES.md §12) -----------------------------------------
+
+MASIP_RETURNS = Contract(
+    source="masip_returns",
+    columns=(
+        Column("force_code", "force"),
+        Column("financial_year", "fin_year"),
+        Column("programme_in_place", "code", allowed=FLAG),  # a MASIP at any time in the year
+        # The programme's start, its capacity (perpetrator cases it can take in the year) and
+        # its lead agency (seed ref_masip_lead_agencies): given when in place, blank when not.
+        Column("start_date", "date", required=False),
+        Column("funded_places", "int", required=False, minimum=0),
+        Column("lead_agency_code", "lead_agency", required=False),
+    ),
+    period_columns=("force_code", "financial_year"),
+    row_key=("force_code", "financial_year"),
+    cross_rules=(
+        "masip_start_required",
+        "masip_start_only_in_place",
+        "masip_start_within_year",
+        "masip_places_required",
+        "masip_places_only_in_place",
+        "masip_lead_required",
+        "masip_lead_only_in_place",
+    ),
 )

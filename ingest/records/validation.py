@@ -100,6 +100,9 @@ def typed_expr(column: Column, profile: Profile) -> pl.Expr | None:
     if kind == "reference_code":
         code = c.str.strip_chars().str.to_uppercase()
         return pl.when(code.str.contains(column.pattern)).then(code)
+    if kind == "lead_agency":
+        code = c.str.replace_all(r"\s+", "").str.to_lowercase()
+        return code.replace_strict(reference.lead_agency_lookup(), default=None)
     if kind == "region":
         return normalise_name_expr(c).replace_strict(areas.region_lookup(), default=None)
     if kind == "cps_area":
@@ -216,6 +219,10 @@ def column_rules(contract: Contract, profile: Profile, today: dt.date) -> list[R
                 "use the evidence log's code: capital letters and digits in hyphen-separated "
                 "parts such as EV-2025-0042, never a description",
             ),
+            "lead_agency": (
+                "unknown_lead_agency",
+                "use a lead agency code from dbt_project/seeds/ref_masip_lead_agencies.csv",
+            ),
             "offence": ("unknown_offence_code", "use a code from the offence reference"),
             "fin_year": ("invalid_financial_year", "use the form 2024/25"),
             "month": ("invalid_month", "use the form YYYY-MM"),
@@ -267,6 +274,40 @@ def _next_quarter_start(financial_year: pl.Expr, fy_quarter: pl.Expr) -> pl.Expr
     return pl.date(year, month % 12 + 1, 1)
 
 
+def _masip_rules(t) -> dict[str, Rule]:
+    """MASIP returns (SOURCES.md §12): start, places and lead agency go with a programme in
+    place, and a programme cannot start after the year it is returned for."""
+    in_place, not_in_place = t("programme_in_place") == "Y", t("programme_in_place") == "N"
+    next_year_starts = pl.date(t("financial_year").str.slice(0, 4).cast(pl.Int32) + 1, 4, 1)
+    rules = {
+        "masip_start_within_year": Rule(
+            "start_date",
+            "start_date_after_year",
+            t("start_date") >= next_year_starts,
+            "a programme starting after the financial year is not in place in it: return N "
+            "for this year",
+        ),
+    }
+    for column, what in (
+        ("start_date", "start"),
+        ("funded_places", "places"),
+        ("lead_agency_code", "lead"),
+    ):
+        rules[f"masip_{what}_required"] = Rule(
+            column,
+            f"{column.removesuffix('_code')}_required_when_in_place",
+            in_place & pl.col(column).is_null(),
+            f"a programme in place needs its {column.replace('_', ' ')}",
+        )
+        rules[f"masip_{what}_only_in_place"] = Rule(
+            column,
+            f"{column.removesuffix('_code')}_without_programme",
+            not_in_place & pl.col(column).is_not_null(),
+            f"leave {column} blank when no programme is in place, or set programme_in_place to Y",
+        )
+    return rules
+
+
 def cross_rules(contract: Contract) -> list[Rule]:
     t = lambda name: pl.col(f"__typed_{name}")  # noqa: E731 - short alias for readability
     if "fy_quarter" in contract.names and "status_date" in contract.names:
@@ -274,6 +315,7 @@ def cross_rules(contract: Contract) -> list[Rule]:
     else:
         return_ends = pl.lit(None, pl.Date)
     catalogue = {
+        **_masip_rules(t),
         "outcome_date_required": Rule(
             "outcome_date",
             "outcome_date_required",

@@ -16,6 +16,7 @@ with submitted as (
             when source = 'helpline_contacts' then 'national_helpline'
             when source = 'home_office_prc' then 'home_office'
             when source = 'survey_estimates' then 'survey'
+            when source = 'masip_returns' then split_part(period_key, '|', 1)
             else 'ons'
         end as submitter,
         case
@@ -25,6 +26,7 @@ with submitted as (
             when source = 'service_funding' then split_part(period_key, '|', 3)
             when source = 'training_returns' then split_part(period_key, '|', 2)
             when source = 'home_office_prc' then replace(period_key, '|', ' ')
+            when source = 'masip_returns' then split_part(period_key, '|', 2)
             else period_key
         end as period
     from {{ ref('int_ingest__submission_periods') }}
@@ -36,7 +38,7 @@ known as (
     where
         source not in (
             'force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns',
-            'service_funding', 'training_returns'
+            'service_funding', 'training_returns', 'masip_returns'
         )
         or submitter in (
             select territorial.force_code
@@ -49,7 +51,11 @@ grain as (
     select distinct
         source,
         case
-            when source in ('force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload', 'action_plan_returns', 'service_funding')
+            when
+                source in (
+                    'force_crimes', 'force_spos', 'cps_returns', 'advocacy_caseload',
+                    'action_plan_returns', 'service_funding', 'masip_returns'
+                )
                 then 'force_area'
             when source = 'training_returns' then 'force_area'
             else 'national'
@@ -59,6 +65,7 @@ grain as (
             when source in ('helpline_contacts', 'advocacy_caseload') then 'month'
             when source = 'service_funding' then 'financial_year'
             when source = 'training_returns' then 'financial_year'
+            when source = 'masip_returns' then 'financial_year'
             else 'period_end'
         end as period_type
     from known

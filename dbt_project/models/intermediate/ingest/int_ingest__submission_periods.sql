@@ -35,6 +35,8 @@ legacy as (
     union all
     {{ rows_periods(ref('stg_training_returns__returns'), 'training_returns', ['force_code', 'financial_year']) }}
     union all
+    {{ rows_periods(ref('stg_masip_returns__returns'), 'masip_returns', ['force_code', 'financial_year']) }}
+    union all
     {{ rows_periods(ref('stg_published__home_office_prc'), 'home_office_prc', ['financial_year', 'fy_quarter']) }}
     union all
     {{ rows_periods(ref('stg_published__ons_pfa_tables'), 'ons_pfa_tables', ['period_end']) }}
