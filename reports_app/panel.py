@@ -1,10 +1,11 @@
 """The accountability panel of the overview (issue 18 item 6): for one force and period, its
-action-plan status and its figures on training coverage, SPO use, screening and charging,
-each beside the national and peer values and its funnel class.
+action-plan status, its MASIP, and its figures on training coverage, SPO use, screening and
+charging, each beside the national and peer values and its funnel class.
 
 Every figure is read from the published tables as they are: force_comparisons (value, national
 and peer values, funnel class, each with its marker, so a withheld value shows as [c] and never
-a number) and the action-plan tables (statuses and flags, no counts of people). Labels and
+a number), the action-plan tables (statuses and flags, no counts of people) and the MASIP
+table (a force's programme facts). Labels and
 units come from ref_metrics."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import polars as pl
 from publish.shorthand import NOT_AVAILABLE
 from reports_app import accountability
 from reports_app.components import fmt_value, funnel_labels
-from reports_app.data import comparisons, metric
+from reports_app.data import NATIONAL_CODE, comparisons, metric, query, tbl
 
 # The force_comparisons metrics the panel shows, in its order (ids only: ref_metrics defines
 # them).
@@ -91,18 +92,51 @@ def status_counts(rows: pl.DataFrame) -> str:
     )
 
 
-def masip_row(force_code: str, period: str) -> dict[str, str] | None:
-    """MASIP: the place for the panel's MASIP row (a programme in place or not, since when,
-    capacity). The lead fills it after merging the MASIP source's published table; until
-    then the panel has no MASIP row."""
-    return None
+def masip_row(force_code: str, period: str) -> dict[str, str]:
+    """MASIP: whether the force area had a programme in the period's financial year, since
+    when and with how many funded places (its return, published.masip_coverage); nationally,
+    how many forces had one and the share of residents their areas cover."""
+    year = year_of(period)
+    rows = query(
+        f"select * from {tbl('masip_coverage')} where financial_year = ? and force_code in (?, ?)",
+        year,
+        force_code,
+        NATIONAL_CODE,
+    )
+    row = {"Measure": "MASIP (multi-agency stalking intervention programme)", "Period": year}
+    row |= {"Peers": "not compared", "Funnel class": "not applicable (a programme, not a rate)"}
+    own = rows.filter(pl.col("force_code") == force_code)
+    national = rows.filter(pl.col("force_code") == NATIONAL_CODE)
+    row["Force"] = programme_text(own.row(0, named=True)) if own.height else NOT_AVAILABLE
+    if national.height:
+        n = national.row(0, named=True)
+        share = n["population_share_covered"]
+        covered = NOT_AVAILABLE if share is None else f"{share:.0%} of residents covered"
+        row["England and Wales"] = (
+            f"{n['forces_with_programme']} of {n['forces_returned']} forces returning; {covered}"
+        )
+    else:
+        row["England and Wales"] = NOT_AVAILABLE
+    return row
+
+
+def programme_text(r: dict) -> str:
+    """'in place since 2023-04-01, 120 funded places, led by probation', 'no programme' or
+    'no return' (a force's own return: programme facts, no counts of people)."""
+    if r["programme_status"] == "not_reported":
+        return "no return"
+    if not r["programme_in_place"]:
+        return "no programme"
+    places = NOT_AVAILABLE if r["funded_places"] is None else f"{r['funded_places']:,}"
+    return (
+        f"in place since {r['programme_since']}, {places} funded places, "
+        f"led by {r['lead_agency_name']}"
+    )
 
 
 def panel(force_code: str, period: str) -> pl.DataFrame:
     """The panel's rows for one force and period, every value as shown (text with markers)."""
     rows = [action_plan_row(force_code, period)]
     rows += [metric_row(metric_id, force_code, period) for metric_id in PANEL_METRICS]
-    masip = masip_row(force_code, period)
-    if masip is not None:
-        rows.insert(2, masip)
+    rows.insert(2, masip_row(force_code, period))
     return pl.DataFrame(rows).select(COLUMNS)

@@ -58,7 +58,7 @@ def test_the_panel_is_the_forces_published_figures(demo_pipeline, public_ready):
         KENT,
         year,
     )
-    assert panel.height == 1 + len(PANEL_METRICS)
+    assert panel.height == 2 + len(PANEL_METRICS)  # the action plan, the MASIP, the metrics
     assert panel["Measure"][0].startswith("Action plan")
     for metric_id in PANEL_METRICS:
         m = metrics.filter(pl.col("metric_id") == metric_id).row(0, named=True)
@@ -84,6 +84,27 @@ def test_the_panel_is_the_forces_published_figures(demo_pipeline, public_ready):
     overdue = int(last["is_overdue"].sum())
     assert panel["Force"][0].startswith(f"{implemented} implemented, ")
     assert f", {overdue} overdue of {last.height} " in panel["Force"][0]
+    # The MASIP: Kent's own return for the year, and the national count of programmes.
+    masip = published(
+        demo_pipeline,
+        "select * from published.masip_coverage where financial_year = ? "
+        "and force_code in (?, 'K04000001') order by force_code",
+        year,
+        KENT,
+    )
+    own = masip.filter(pl.col("force_code") == KENT).row(0, named=True)
+    national = masip.filter(pl.col("force_code") == "K04000001").row(0, named=True)
+    row = panel.filter(pl.col("Measure").str.starts_with("MASIP")).row(0, named=True)
+    if own["programme_status"] == "not_reported":
+        assert row["Force"] == "no return"
+    elif own["programme_in_place"]:
+        assert row["Force"].startswith(f"in place since {own['programme_since']}, ")
+        assert f"{own['funded_places']:,} funded places" in row["Force"]
+    else:
+        assert row["Force"] == "no programme"
+    assert row["England and Wales"].startswith(
+        f"{national['forces_with_programme']} of {national['forces_returned']} forces"
+    )
 
 
 def test_a_withheld_figure_shows_as_c_never_a_number(demo_pipeline, public_ready):
