@@ -95,11 +95,14 @@ def test_rules(changes, broken):
     assert rules_broken(**changes) == broken
 
 
-def test_a_file_name_declares_the_force_and_extraction_date_never_a_year():
-    """The years of a return are its rows' years: a quarter in the name is noted, not used."""
+def test_a_file_name_declares_the_force_the_extraction_date_and_maybe_a_year():
+    """Without a declared year a return's years are its rows' years; a yearly return may
+    declare its financial year (or a quarter of it), which then bounds its rows."""
     masip = source("masip_returns")
     plain = identity(Path("masip_returns_E23000032_2026-05-04.csv"), masip, 0)
     assert (plain.submitter, plain.periods, plain.problems) == ("E23000032", (), ())
     assert plain.extracted_at.date() == dt.date(2026, 5, 4)
+    year = identity(Path("masip_returns_E23000032_2025-26_2026-05-04.csv"), masip, 0)
+    assert (year.periods, year.problems) == (("2025/26",), ())
     quarter = identity(Path("masip_returns_E23000032_2025-26_Q3_2026-05-04.csv"), masip, 0)
-    assert quarter.periods == () and len(quarter.problems) == 1
+    assert (quarter.periods, quarter.problems) == (("2025/26",), ())
