@@ -56,9 +56,10 @@ AUDIT_FILE = "disclosure_audit.json"
 # Witnesses run until this many in a row each prove fewer than this share of the open cells.
 WITNESS_STALL_ROUNDS = 3
 WITNESS_MIN_SHARE = 0.01
-# A failing release is reported with the exact range of this many failing cells; cells still
-# open after that are counted as unresolved (the release has failed already).
-MAX_EXACT_FAILURES = 200
+# A failing release is reported with the exact range of this many failing cells (as many as
+# the JSON keeps); cells still open after that are counted as unresolved, with no witnesses
+# or cell LPs spent on them (the release has failed already).
+MAX_EXACT_FAILURES = 100
 # Each solve changes the objective and a few bounds: re-solved from the last basis without
 # presolve; one thread (the blocks are small).
 HIGHS_OPTIONS = {
@@ -383,7 +384,9 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived, failure_bu
         return ~proven
 
     rng = np.random.default_rng(0)  # reproducible witnesses
-    stalled = 0
+    # Once the release has failed on MAX_EXACT_FAILURES cells, a block's open cells are only
+    # counted (unresolved), so no witness is spent on them.
+    stalled = 0 if failure_budget[0] > 0 else WITNESS_STALL_ROUNDS
     while (open_ := is_open()).any() and stalled < WITNESS_STALL_ROUNDS:
         cells = np.flatnonzero(open_)
         sign = rng.choice((-1.0, 1.0), cells.size)
