@@ -53,9 +53,15 @@ FEASIBILITY_SLACK = 1e-7
 SIGNED_MEASURES = ("|difference|",)
 DERIVED_PREFIX = "force_comparisons|"
 AUDIT_FILE = "disclosure_audit.json"
-# Witnesses run until this many in a row each prove fewer than this share of the open cells.
+# Witnesses run until this many in a row each prove fewer than this share of the open cells
+# (and never fewer than WITNESS_MIN_PROVED), or WITNESS_MAX_ROUNDS have run in the block; the
+# cell LPs then settle what is left. A witness moves every open cell's bound, so a run of
+# witnesses proving one cell each is far slower than the cell LPs (it once took 30 minutes on
+# one block of the demo that the cell LPs settle in seconds).
 WITNESS_STALL_ROUNDS = 3
 WITNESS_MIN_SHARE = 0.01
+WITNESS_MIN_PROVED = 2
+WITNESS_MAX_ROUNDS = 100
 # A failing release is reported with the exact range of this many failing cells (as many as
 # the JSON keeps); cells still open after that are counted as unresolved, with no witnesses
 # or cell LPs spent on them (the release has failed already).
@@ -190,7 +196,9 @@ def cell_lower_bounds(cells: pl.DataFrame, truth: dict[str, float]) -> np.ndarra
 def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRange], dict]:
     """Every suppressed cell's feasible range; and counts of relations, blocks and LPs."""
     cells = system.cells
-    unknown = cells.filter(pl.col("suppressed")).select("cell").with_row_index("var")
+    # Unknowns and relations in a fixed order (by name), so the same release always gets the
+    # same LPs: the witnesses' random signs go to the same cells, HiGHS sees the same rows.
+    unknown = cells.filter(pl.col("suppressed")).select("cell").sort("cell").with_row_index("var")
     terms = system.terms.join(
         cells.select("cell", "value", "suppressed"), on="cell", how="left"
     ).with_columns(pl.col("suppressed").fill_null(False), pl.col("value").fill_null(0.0))
@@ -203,7 +211,8 @@ def solve_ranges(system: System, truth: dict[str, float]) -> tuple[list[CellRang
     relations = terms["eq"].n_unique()
     eqs = (
         unknown_terms.select("eq")
-        .unique(maintain_order=True)
+        .unique()
+        .sort("eq")
         .join(known, on="eq", how="left")
         .join(system.constants, on="eq", how="left")
         .with_columns(
@@ -387,7 +396,11 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived, failure_bu
     # Once the release has failed on MAX_EXACT_FAILURES cells, a block's open cells are only
     # counted (unresolved), so no witness is spent on them.
     stalled = 0 if failure_budget[0] > 0 else WITNESS_STALL_ROUNDS
-    while (open_ := is_open()).any() and stalled < WITNESS_STALL_ROUNDS:
+    while (
+        (open_ := is_open()).any()
+        and stalled < WITNESS_STALL_ROUNDS
+        and programs < WITNESS_MAX_ROUNDS
+    ):
         cells = np.flatnonzero(open_)
         sign = rng.choice((-1.0, 1.0), cells.size)
         up_target, down_target = targets()
@@ -400,7 +413,8 @@ def _block_ranges(matrix, rhs, tolerance, lows, true_values, derived, failure_bu
         solve(objective, col_lower, col_upper)
         proved = cells.size - int(is_open().sum())
         log.debug("block of %d: witness %d proved %d of %d open", n, programs, proved, cells.size)
-        stalled = stalled + 1 if proved < max(1, WITNESS_MIN_SHARE * cells.size) else 0
+        enough = max(WITNESS_MIN_PROVED, WITNESS_MIN_SHARE * cells.size)
+        stalled = stalled + 1 if proved < enough else 0
 
     witnesses = programs
     low = np.full(n, np.nan)
