@@ -30,9 +30,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from publish.shorthand import PERIOD_STATUS_COLUMNS
+from publish.shorthand import PERIOD_STATUS_COLUMNS, REVISED
 
-REVISED = "[r]"  # the GSS shorthand for "revised"; publish/shorthand.py owns the full list
 METHOD_CHANGE = "method change"
 LATE_OUTCOMES = "late outcomes"
 RESUBMISSION = "resubmission"
