@@ -33,9 +33,8 @@ import polars as pl
 from ingest import sources
 from ingest.sources import Source
 from ingest.submissions import key_parts
-from publish.shorthand import PERIOD_STATUS_COLUMNS
+from publish.shorthand import PERIOD_STATUS_COLUMNS, REVISED
 
-REVISED = "[r]"  # the GSS shorthand for "revised"; publish/shorthand.py owns the full list
 METHOD_CHANGE = "method change"
 LATE_OUTCOMES = "late outcomes"
 RESUBMISSION = "resubmission"
