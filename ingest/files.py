@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -188,10 +189,33 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+TEMPORARY_MARK = ".tmp-"
+
+
+def temporary_beside(target: Path) -> Path:
+    """A hidden name beside ``target`` that only this process and thread write: ingest reads
+    files in threads, and two identical files archive to the same target."""
+    return target.with_name(f".{target.name}{TEMPORARY_MARK}{os.getpid()}-{threading.get_ident()}")
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Temporary files another process left in ``directory`` (a run killed mid-write). Only
+    ever called under the data-dir lock, so no other process is writing there; this
+    process's own temporaries are left alone."""
+    mine = f"{TEMPORARY_MARK}{os.getpid()}-"
+    removed = []
+    if directory.is_dir():
+        for path in directory.glob(f".*{TEMPORARY_MARK}*"):
+            if mine not in path.name and path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
 def atomic_write_parquet(frame: pl.DataFrame, target: Path) -> None:
     """Write beside the target, fsync, then rename: a reader or a crash sees all or nothing."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    tmp = temporary_beside(target)
     frame.write_parquet(tmp, statistics=False)
     with tmp.open("rb") as handle:
         os.fsync(handle.fileno())
@@ -200,7 +224,7 @@ def atomic_write_parquet(frame: pl.DataFrame, target: Path) -> None:
 
 def atomic_write_bytes(data: bytes, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    tmp = temporary_beside(target)
     with tmp.open("wb") as handle:
         handle.write(data)
         handle.flush()

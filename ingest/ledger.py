@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.errors import RowError
-from ingest.files import atomic_write_parquet, open_regular
+from ingest.files import atomic_write_parquet, open_regular, temporary_beside
 from ingest.submissions import PERIODS_SCHEMA
 
 LEDGER_SCHEMA = {
@@ -178,7 +178,7 @@ class Ledger:
         target = self.archive_dir / source / f"{sha}{path.suffix.lower()}"
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            tmp = temporary_beside(target)
             with open_regular(path) as source_file, tmp.open("wb") as copy:
                 shutil.copyfileobj(source_file, copy)  # never through a link
             os.replace(tmp, target)

@@ -27,7 +27,13 @@ from ingest import submissions
 from ingest.arrival import Landed, Refused, scan
 from ingest.bounded import check_workbook, in_worker
 from ingest.errors import FileRejected, RowError
-from ingest.files import atomic_write_parquet, read_head, sha256_file, sniff
+from ingest.files import (
+    atomic_write_parquet,
+    read_head,
+    remove_stale_temporaries,
+    sha256_file,
+    sniff,
+)
 from ingest.keys import checked_key
 from ingest.ledger import Ledger, LedgerRecord
 from ingest.lock import data_dir_lock
@@ -134,6 +140,10 @@ def _ingest_source(entry: Source, paths: DataPaths, today: dt.date) -> SourceRun
     source = entry.name
     key, fingerprint = checked_key(paths)
     ledger = Ledger(paths.ledger, paths.quarantine, paths.archive)
+    zones = (paths.ledger, paths.quarantine, paths.archive / source, paths.raw / source / "_schema")
+    for zone in zones:
+        for stale in remove_stale_temporaries(zone):
+            log.warning("removing a temporary file a killed run left: %s", stale)
     existing = ledger.records()
     _remove_orphans(paths, source, set(existing["record_id"].to_list()))
     schema_file = paths.raw / source / "_schema" / "part.parquet"

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.files import temporary_beside
 from publish.disclosure.relations import SERVICE_AREAS_TOTAL, TOTAL
 
 # force_code of the England and Wales total rows, and of an advocacy service's total over the
@@ -55,8 +56,9 @@ def read_published(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
 
 
 def temporary_path(final: Path) -> Path:
-    """A temporary file next to `final` (same directory, so the rename is atomic)."""
-    return final.with_name(f".{final.name}.tmp-{os.getpid()}")
+    """A temporary file next to `final` (same directory, so the rename is atomic), named by
+    the one rule for temporary files (ingest.files)."""
+    return temporary_beside(final)
 
 
 def replace_atomically(tmp: Path, final: Path) -> None:

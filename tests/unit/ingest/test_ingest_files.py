@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import polars as pl
 import pytest
 
 from ingest.errors import FileRejected
-from ingest.files import atomic_write_parquet, check_table_file, clean_heading, decode, sniff
+from ingest.files import (
+    TEMPORARY_MARK,
+    atomic_write_parquet,
+    check_table_file,
+    clean_heading,
+    decode,
+    remove_stale_temporaries,
+    sniff,
+    temporary_beside,
+)
 
 
 def xlsx() -> bytes:
@@ -78,3 +89,30 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path):
     atomic_write_parquet(pl.DataFrame({"a": [1]}), target)
     assert pl.read_parquet(target)["a"].to_list() == [1]
     assert [p.name for p in target.parent.iterdir()] == ["part.parquet"]
+
+
+def test_each_thread_writes_its_own_temporary_and_a_killed_runs_are_swept(tmp_path):
+    # Two threads archiving identical files write the same target: each its own temporary.
+    target = tmp_path / "same.csv"
+    names: list[Path] = []
+    both_running = threading.Barrier(2)  # alive together, so their thread ids differ
+
+    def name_one() -> None:
+        both_running.wait()
+        names.append(temporary_beside(target))
+
+    threads = [threading.Thread(target=name_one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(names)) == 2 and all(n.parent == tmp_path for n in names)
+    killed = tmp_path / f".ledger.parquet{TEMPORARY_MARK}999999999-1"  # another process's
+    killed.write_bytes(b"half")
+    own = temporary_beside(tmp_path / "ledger.parquet")
+    own.write_bytes(b"in flight")
+    kept = tmp_path / "ledger.parquet"
+    kept.write_bytes(b"whole")
+    assert remove_stale_temporaries(tmp_path) == [killed]
+    assert own.exists() and kept.exists() and not killed.exists()
+    assert remove_stale_temporaries(tmp_path / "absent") == []
