@@ -183,7 +183,9 @@ def test_kills_at_every_stage_then_rerun_with_readers(landed, tmp_path):
     stop = threading.Event()
 
     def reader() -> None:
-        while not stop.is_set():
+        # A read every 10 ms per reader: thousands over the run, without four threads
+        # spinning on the file taking a core from the pipeline and the other test worker.
+        while not stop.wait(0.01):
             try:
                 observations.append(snapshot_identity(paths.public_db))
             except Exception as exc:  # any lock or half-file error fails the test
