@@ -37,11 +37,6 @@ COMPARISON_PERIODS = """
     from {stats}.force_comparisons group by all order by period_type, period
 """
 
-QUARTERS_IN_YEAR = """
-    select financial_year, count(distinct fy_quarter) as quarters
-    from {stats}.fct_recorded_crime_quarterly group by 1 order by 1
-"""
-
 FORCES = """
     select force_code, force_name, region_code, region_name, population
     from {stats}.dim_force where is_territorial and force_code <> ? order by force_name
@@ -83,25 +78,6 @@ def comparisons(periods: list[str]) -> pl.DataFrame:
 
 def comparison_periods() -> pl.DataFrame:
     return run(COMPARISON_PERIODS)
-
-
-def quarters_in_year() -> dict[str, int]:
-    return dict(run(QUARTERS_IN_YEAR).iter_rows())
-
-
-def complete_years() -> list[str]:
-    """Financial years with all four quarters, oldest first."""
-    return [year for year, quarters in quarters_in_year().items() if quarters == 4]
-
-
-def latest_complete_year(years: list[str]) -> str | None:
-    """The latest of ``years`` that is complete (never a half year), else the latest."""
-    complete = set(complete_years())
-    ordered = sorted(years)
-    for year in reversed(ordered):
-        if year in complete:
-            return year
-    return ordered[-1] if ordered else None
 
 
 def forces() -> pl.DataFrame:

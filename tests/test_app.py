@@ -223,10 +223,14 @@ def test_force_comparison_controls_and_url_round_trip(app_env):
 
 
 def test_state_carries_across_pages_and_a_bad_param_is_reported(app_env):
-    at = open_page("protection", {"force": KENT, "period": "not-a-period"})
-    assert at.selectbox(key="choice_force").value == KENT
+    # The page the link opens reports the bad period (the overview's accountability panel
+    # reads force and period too) and corrects it; later pages get the corrected state.
+    at = open_page("overview", {"force": KENT, "period": "not-a-period"})
     assert any("not-a-period" in w for w in texts(at.warning)), texts(at.warning)
     assert at.query_params["period"] != "not-a-period"
+    at.switch_page("views/protection.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="choice_force").value == KENT
     at.switch_page("views/justice_outcomes.py").run()
     assert at.selectbox(key="choice_force").value == KENT
     assert texts(at.subheader)[0].endswith("Kent")
@@ -265,6 +269,7 @@ def complete_years(root: Path) -> list[str]:
         "compare_forces",
         "force_profile",
         "masips",
+        "funding_capacity",
     ],
 )
 def test_year_selectors_open_on_the_latest_complete_year(demo_pipeline, app_env, page):

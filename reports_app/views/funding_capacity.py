@@ -12,7 +12,15 @@ import streamlit as st
 
 from publish.shorthand import NOT_AVAILABLE, SUPPRESSED, format_pounds
 from reports_app import charts
-from reports_app.components import caveat, fmt_count, show_table, text_alternative, url_choice
+from reports_app.components import (
+    caveat,
+    default_period,
+    fmt_count,
+    period_label_fn,
+    show_table,
+    text_alternative,
+    url_choice,
+)
 from reports_app.data import NATIONAL_CODE, NATIONAL_LABEL
 from reports_app.serving import run
 
@@ -45,7 +53,9 @@ if frame.is_empty():
     st.stop()
 
 years = sorted(frame["financial_year"].unique().to_list())
-year = url_choice("Financial year", years, "period", default=years[-1])
+year = url_choice(
+    "Financial year", years, "period", default=default_period(years), format_func=period_label_fn()
+)
 chosen = frame.filter(pl.col("financial_year") == year)
 national = chosen.filter(pl.col("force_code") == NATIONAL_CODE)
 params = chosen.row(0, named=True)
