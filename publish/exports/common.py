@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest.files import temporary_beside
 from publish.disclosure.relations import SERVICE_AREAS_TOTAL, TOTAL
 
 # force_code of the England and Wales total rows, and of an advocacy service's total over the
@@ -53,12 +52,6 @@ def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def read_published(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     return con.sql(f"select * from {SCHEMA}.{quote(table)}").pl()
-
-
-def temporary_path(final: Path) -> Path:
-    """A temporary file next to `final` (same directory, so the rename is atomic), named by
-    the one rule for temporary files (ingest.files)."""
-    return temporary_beside(final)
 
 
 def replace_atomically(tmp: Path, final: Path) -> None:

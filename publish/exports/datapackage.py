@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+from ingest.files import temporary_beside
 from publish import shorthand
 from publish.exports.catalogue import Column, Table, published_catalogue
 from publish.exports.common import (
@@ -21,7 +22,6 @@ from publish.exports.common import (
     quote,
     replace_atomically,
     serving,
-    temporary_path,
 )
 from publish.exports.release import (
     OGL_NAME,
@@ -139,7 +139,7 @@ def export_datapackage(public_db: Path, out_dir: Path) -> dict[str, object]:
         release = read_release_info(con)
         for name in catalogue:
             final = out_dir / f"{name}.csv"
-            tmp = temporary_path(final)
+            tmp = temporary_beside(final)
             try:
                 con.execute(
                     f"copy (select * from {SCHEMA}.{quote(name)} order by all) "
@@ -153,7 +153,7 @@ def export_datapackage(public_db: Path, out_dir: Path) -> dict[str, object]:
             ]
     package = descriptor(release, list(catalogue.values()))
     final = out_dir / DESCRIPTOR
-    tmp = temporary_path(final)
+    tmp = temporary_beside(final)
     try:
         tmp.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         replace_atomically(tmp, final)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ingest.files import temporary_beside
 from publish import shorthand
 from publish.exports.catalogue import Table, published_catalogue
 from publish.exports.common import (
@@ -19,7 +20,6 @@ from publish.exports.common import (
     quote,
     replace_atomically,
     serving,
-    temporary_path,
 )
 from publish.exports.release import ReleaseInfo, read_release_info
 
@@ -54,7 +54,7 @@ def export_parquet(public_db: Path, out_dir: Path) -> dict[str, dict[str, object
         release = read_release_info(con)
         for name, table in catalogue.items():
             final = out_dir / f"{name}.parquet"
-            tmp = temporary_path(final)
+            tmp = temporary_beside(final)
             metadata = ", ".join(
                 f"{literal(k)}: {literal(v)}" for k, v in file_metadata(release, table).items()
             )

@@ -21,6 +21,7 @@ from pathlib import Path
 import jinja2
 import polars as pl
 
+from ingest.files import temporary_beside
 from publish import shorthand
 from publish.exports.common import (
     SERVICE_AREAS_TOTAL_CODE,
@@ -28,7 +29,6 @@ from publish.exports.common import (
     read_published,
     replace_atomically,
     serving,
-    temporary_path,
 )
 from publish.exports.release import (
     PUBLISHER,
@@ -558,7 +558,7 @@ def export_report(public_db: Path, out_dir: Path) -> dict[str, object]:
     demand, release = load_demand(public_db)
     text = render_report(demand, release, Publisher.from_env())
     final = out_dir / FILE_NAME
-    tmp = temporary_path(final)
+    tmp = temporary_beside(final)
     try:
         tmp.write_text(text, encoding="utf-8")
         replace_atomically(tmp, final)

@@ -33,6 +33,7 @@ import polars as pl
 from gptables.core.gptable import FormatList
 from gptables.core.wrappers import GPWorkbook, GPWorksheet
 
+from ingest.files import temporary_beside
 from publish import shorthand
 from publish.exports.common import (
     SERVICE_AREAS_TOTAL_CODE,
@@ -40,7 +41,6 @@ from publish.exports.common import (
     read_published,
     replace_atomically,
     serving,
-    temporary_path,
 )
 from publish.exports.release import (
     PUBLISHER,
@@ -758,7 +758,7 @@ def export_spreadsheet(public_db: Path, out_dir: Path) -> dict[str, object]:
         ).pl()
         release = read_release_info(con)
     final = out_dir / FILE_NAME
-    tmp = temporary_path(final).with_suffix(".xlsx")
+    tmp = temporary_beside(final).with_suffix(".xlsx")
     try:
         with warnings.catch_warnings():
             # gptables warns of notes no table cites; every note here is cited or general.
